@@ -1,0 +1,4 @@
+#ifndef TRUSTLINE_CCURL_SHIM_H
+#define TRUSTLINE_CCURL_SHIM_H
+#include <curl/curl.h>
+#endif
