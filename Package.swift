@@ -48,8 +48,8 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "TrustlineAWSTests", dependencies: ["TrustlineAWS"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrustlineAWSTests", dependencies: ["TrustlineAWS"], exclude: ["Oracle"]),
         .testTarget(name: "TrustlineCoreTests", dependencies: ["TrustlineCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["TrustlineAWS"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TrustlineAWS"], exclude: ["Support"]),
     ]
 )
