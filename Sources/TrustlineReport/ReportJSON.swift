@@ -1,0 +1,133 @@
+// ReportJSON — `trustline-report.json`: the deterministic encoding of an AuditReport (sorted keys,
+// pretty-printed, whole-second UTC dates, unescaped slashes, trailing newline), and its decoding
+// for `--baseline` and `diff`. `schemas/trustline-report.schema.json` describes the format.
+import Foundation
+import TrustlineCore
+
+/// Encodes and decodes `trustline-report.json`.
+public enum ReportJSON {
+    /// The report format this version writes and reads.
+    public static let schemaVersion = 1
+
+    /// The report as JSON bytes; the same report always gives the same bytes.
+    public static func encode(_ report: AuditReport) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ReportTimestamp.string(from: date))
+        }
+        let pretty = String(decoding: try encoder.encode(report), as: UTF8.self)
+        return Data((compactEmptyContainers(pretty) + "\n").utf8)
+    }
+
+    /// `[\n\n    ]` → `[]` and `{\n\n    }` → `{}`. JSON strings never hold a raw line break, so a
+    /// bracket followed by one can only be structure.
+    static func compactEmptyContainers(_ json: String) -> String {
+        json.replacingOccurrences(of: #"\[\n[ \n]*\]"#, with: "[]", options: .regularExpression)
+            .replacingOccurrences(of: #"\{\n[ \n]*\}"#, with: "{}", options: .regularExpression)
+    }
+
+    /// Reads a report written by ``encode(_:)``.
+    ///
+    /// - Parameter source: the file it came from, named in errors.
+    /// - Throws: ``ReportDecodingError`` ("not a trustline report: …") when the bytes are not JSON,
+    ///   not a report, or of another `schemaVersion`.
+    public static func decode(_ data: Data, source: String? = nil) throws -> AuditReport {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw ReportDecodingError(.notJSON, source: source, detail: "the content is not JSON")
+        }
+        guard let root = object as? [String: Any] else {
+            throw ReportDecodingError(.notAReport, source: source, detail: "the JSON is not an object")
+        }
+        guard root["schemaVersion"] != nil else {
+            throw ReportDecodingError(.notAReport, source: source, detail: "it has no schemaVersion")
+        }
+        let version = (try? JSONDecoder().decode(VersionProbe.self, from: data))?.schemaVersion ?? "not a number"
+        guard version == String(schemaVersion) else {
+            throw ReportDecodingError(
+                .unsupportedVersion, source: source,
+                detail: "schemaVersion is \(version); this trustline reads schemaVersion \(schemaVersion)")
+        }
+
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = ReportTimestamp.date(from: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not an ISO 8601 date-time such as 2026-11-21T10:00:00Z")
+            }
+            return date
+        }
+        do {
+            return try decoder.decode(AuditReport.self, from: data)
+        } catch let error as DecodingError {
+            throw ReportDecodingError(.invalidContent, source: source, detail: describe(error))
+        } catch {
+            throw ReportDecodingError(.invalidContent, source: source, detail: String(describing: error))
+        }
+    }
+
+    /// Reads `schemaVersion` alone, whatever its type, to say what it is.
+    private struct VersionProbe: Decodable {
+        var schemaVersion: String
+
+        enum CodingKeys: String, CodingKey { case schemaVersion }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let number = try? container.decode(Int.self, forKey: .schemaVersion) {
+                schemaVersion = String(number)
+            } else if let number = try? container.decode(Double.self, forKey: .schemaVersion) {
+                schemaVersion = String(number)
+            } else if let text = try? container.decode(String.self, forKey: .schemaVersion) {
+                schemaVersion = "the string \"\(SafeText.singleLine(String(text.prefix(40))))\""
+            } else {
+                schemaVersion = "not a number"
+            }
+        }
+    }
+
+    /// `environments[2].status: "weird" is not …` from a DecodingError.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            var out = ""
+            for key in codingPath {
+                if let index = key.intValue {
+                    out += "[\(index)]"
+                } else {
+                    out += (out.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return out.isEmpty ? "the top level" : out
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = context.codingPath.isEmpty ? "" : " in \(path(context.codingPath))"
+            return "the field \(key.stringValue) is missing\(parent)"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(typeName(type)), found null"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(SafeText.singleLine(context.debugDescription))"
+        @unknown default:
+            return String(describing: error)
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is [Any].Type: return "an array"
+        case is [String: Any].Type, is [String: String].Type, is [String: Int].Type: return "an object"
+        default: return "\(type)"
+        }
+    }
+}
