@@ -39,17 +39,23 @@ let package = Package(
         // The audit core: topology, trust-policy evaluation, checks, remediation. Pure values, no I/O.
         .target(name: "TrustlineCore", dependencies: [.product(name: "Yams", package: "Yams")]),
 
+        // Report renderers: pure functions from an AuditReport to bytes (JSON, Markdown, shell, text).
+        .target(name: "TrustlineReport", dependencies: ["TrustlineCore"]),
+        // Discovery: reads each environment from AWS into snapshots (the only I/O of an audit).
+        .target(name: "TrustlineDiscovery", dependencies: ["TrustlineAWS", "TrustlineCore"]),
+
         // The thin command-line front end.
         .executableTarget(
             name: "trustline",
             dependencies: [
-                "TrustlineAWS", "TrustlineCore",
+                "TrustlineAWS", "TrustlineCore", "TrustlineReport", "TrustlineDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "TrustlineAWSTests", dependencies: ["TrustlineAWS"], exclude: ["Oracle"]),
         .testTarget(name: "TrustlineCoreTests", dependencies: ["TrustlineCore"]),
+        .testTarget(name: "TrustlineReportTests", dependencies: ["TrustlineReport", "TrustlineCore"], exclude: ["Golden"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TrustlineAWS"], exclude: ["Support"]),
     ]
 )

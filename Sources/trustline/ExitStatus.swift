@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import TrustlineAWS
+import TrustlineCore
 
 /// The exit codes PRODUCT.md promises to scripts.
 enum ExitStatus: Int32 {
@@ -21,7 +22,7 @@ enum ExitStatus: Int32 {
         switch error {
         case let error as CredentialError:
             return error.isConfigurationProblem ? .inputError : .incomplete
-        case is AWSConfigError, is EndpointError, is ValidationError:
+        case is AWSConfigError, is EndpointError, is ValidationError, is TopologyError:
             return .inputError
         default:
             return .incomplete

@@ -48,7 +48,8 @@ public enum ProcessCredentials {
         guard let keyId = object["AccessKeyId"] as? String, let secret = object["SecretAccessKey"] as? String, !keyId.isEmpty, !secret.isEmpty else {
             throw CredentialError(.sourceFailed, profile: profile, detail: "\(source) gave no AccessKeyId/SecretAccessKey")
         }
-        let token = (object["SessionToken"] as? String) ?? (object["Token"] as? String)
+        // An empty token means none: an empty X-Amz-Security-Token header would break the signature.
+        let token = [object["SessionToken"] as? String, object["Token"] as? String].compactMap { $0 }.first { !$0.isEmpty }
         var expiration: Date?
         if let text = object["Expiration"] as? String {
             guard let date = AWSTimestamp.parse(text) else {

@@ -95,6 +95,12 @@ public struct QueryClient: Sendable {
                     environment: environment, permittedActions: permittedActions)
     }
 
+    /// The same client in another region.
+    public func with(region: String) -> QueryClient {
+        QueryClient(http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
+                    environment: environment, permittedActions: permittedActions)
+    }
+
     /// Sends the request, retrying as the policy says, and returns the `<ActionResult>` element
     /// (or the root element when the answer has none).
     public func send(_ request: QueryRequest) async throws -> XMLElement {

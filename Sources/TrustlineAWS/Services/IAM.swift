@@ -50,7 +50,7 @@ public struct IAM: Sendable {
 
     /// Every role (all pages), optionally under a path prefix.
     public func listRoles(pathPrefix: String? = nil) async throws -> [IAMRole] {
-        let parameters = pathPrefix.map { [("PathPrefix", $0)] } ?? []
+        let parameters = [("MaxItems", "1000")] + (pathPrefix.map { [("PathPrefix", $0)] } ?? [])
         let pages = try await client.sendPaged(QueryRequest(.iam, "ListRoles", parameters), tokenName: "Marker")
         return try pages.flatMap { try $0.members("Roles").map { try Self.decodeRole($0, action: "ListRoles") } }
     }

@@ -1,0 +1,51 @@
+// AuditReportBuilder — assembles the evaluations of every environment into one report, with
+// the verdict and the exit code the contract promises.
+import Foundation
+
+/// Builds an ``AuditReport`` from the topology and the snapshots discovery made.
+public struct AuditReportBuilder: Sendable {
+    public let topology: Topology
+    public let failOn: Severity
+    public let version: String
+
+    public init(topology: Topology, failOn: Severity = .high, version: String) {
+        self.topology = topology
+        self.failOn = failOn
+        self.version = version
+    }
+
+    /// Evaluates every snapshot. Environments are sorted by name and region, findings by
+    /// severity, so the same state gives the same report whatever order discovery finished in.
+    public func build(snapshots: [EnvironmentSnapshot], generatedAt: Date) -> AuditReport {
+        let evaluator = AuditEvaluator(topology: topology)
+        var results: [EnvironmentResult] = []
+        var findings: [Finding] = []
+        var remediation: [RemediationCommand] = []
+        for snapshot in snapshots {
+            guard let environment = topology.environments.first(where: { $0.name == snapshot.environment }) else { continue }
+            let evaluation = evaluator.evaluate(snapshot, environment: environment)
+            results.append(evaluation.result)
+            findings += evaluation.findings
+            if let command = evaluation.remediation { remediation.append(command) }
+        }
+        results.sort { ($0.name, $0.region) < ($1.name, $1.region) }
+        findings.sort()
+        remediation.sort { ($0.environment, $0.region) < ($1.environment, $1.region) }
+        return AuditReport(
+            tool: .init(version: version), generatedAt: generatedAt, topology: topology.file,
+            summary: Self.summary(findings: findings, environments: results, failOn: failOn),
+            environments: results, findings: findings, remediation: remediation)
+    }
+
+    /// Counts, verdict and exit code: 3 when anything could not be audited (it must never look
+    /// clean), else 1 with a finding at or above `failOn`, else 0.
+    public static func summary(findings: [Finding], environments: [EnvironmentResult], failOn: Severity) -> AuditReport.Summary {
+        var counts: [String: Int] = [:]
+        for severity in Severity.allCases { counts[severity.rawValue] = 0 }
+        for finding in findings { counts[finding.severity.rawValue, default: 0] += 1 }
+        let unreachable = environments.filter { $0.status == .unreachable }.count
+        let exitCode = unreachable > 0 ? 3 : findings.contains { $0.severity >= failOn } ? 1 : 0
+        return AuditReport.Summary(passed: exitCode == 0, exitCode: exitCode, failOn: failOn, environments: environments.count,
+                                   unreachable: unreachable, counts: counts)
+    }
+}
