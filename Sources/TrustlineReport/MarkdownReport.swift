@@ -195,6 +195,10 @@ public enum MarkdownReport {
             }
             if !command.notes.isEmpty { lines.append("") }
             var block = [ShellQuoting.line(command.argv)]
+            for followUp in command.followUp {
+                block.append("# " + SafeText.singleLine(followUp.purpose))
+                block.append(ShellQuoting.line(followUp.argv))
+            }
             if let untrust = command.untrustCommand {
                 block.append("# Review first: stop trusting " + SafeText.singleLine(command.untrust.joined(separator: ", ")))
                 block.append("# " + SafeText.singleLine(untrust))

@@ -30,6 +30,10 @@ public enum RemediationScript {
                 lines += comment("Note: " + note)
             }
             lines.append(ShellQuoting.line(command.argv))
+            for followUp in command.followUp {
+                lines += comment(followUp.purpose)
+                lines.append(ShellQuoting.line(followUp.argv))
+            }
             if let untrust = command.untrustCommand {
                 lines += comment("Review, then uncomment to stop trusting " + command.untrust.joined(separator: ", ") + ":")
                 lines += comment(untrust)

@@ -167,6 +167,34 @@ enum Org {
         #expect(evaluation.remediation?.argv.contains("*") == false)
     }
 
+    /// `cdk bootstrap` with unchanged parameters is a no-op for CloudFormation: the hand-added `*`
+    /// needs the follow-up that puts the template's policy back.
+    @Test func wildcardHandEditGetsAFollowUpRestoringTheTemplatePolicy() throws {
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
+        let evaluation = try evaluate(Org.snapshot(trustOverride: [.filePublishing: policy]))
+        let fix = try #require(evaluation.remediation)
+        #expect(fix.followUp.count == 1)
+        let followUp = try #require(fix.followUp.first)
+        #expect(Array(followUp.argv.prefix(5)) == ["aws", "iam", "update-assume-role-policy", "--role-name", "cdk-hnb659fds-file-publishing-role-222222222222-us-east-1"])
+        #expect(followUp.argv.suffix(2) == ["--profile", "dev"])
+        // The restored document is the template's: it trusts exactly the own account and tools, without ExternalId.
+        let restored = try TrustPolicy(json: followUp.argv[6])
+        #expect(restored.enumerateTrust().accountIDs.sorted() == [Org.tools, Org.dev])
+        #expect(restored.enumerateTrust().wildcard == nil)
+        #expect(restored.decision(for: AssumeRoleContext(callerAccount: Org.tools)).isTrustedAccountWide)
+        var withExternalId = AssumeRoleContext(callerAccount: Org.tools)
+        withExternalId.externalID = .values(["x"])
+        #expect(!restored.decision(for: withExternalId).isTrusted)
+        #expect(followUp.command.contains("--policy-document '{"))
+    }
+
+    /// When the union changes TrustedAccounts, CloudFormation rewrites the role itself: no follow-up.
+    @Test func driftRepairedByAParameterChangeNeedsNoFollowUp() throws {
+        let edited = Org.cdkTrust(trusted: [Org.tools, "999999999999"])
+        let evaluation = try evaluate(Org.snapshot(trustOverride: [.deploy: edited]))
+        #expect(evaluation.remediation?.followUp.isEmpty == true)
+    }
+
     @Test func wildcardNarrowedToTheOrganisationIsNotAWildcard() throws {
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":"111111111111"}}}]}"#
         let evaluation = try evaluate(Org.snapshot(trustOverride: [.deploy: policy]))

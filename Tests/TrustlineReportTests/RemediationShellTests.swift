@@ -24,10 +24,11 @@ struct RemediationShellTests {
         return words
     }
 
-    /// Sources `script` in /bin/sh with `cdk` replaced by a function that records its argv; returns one argv per call.
+    /// Sources `script` in /bin/sh with `cdk` and `aws` replaced by functions that record their
+    /// argv (nothing real is ever called); returns one argv per call.
     static func runWithStub(script: URL, in directory: URL) throws -> [[String]] {
         let log = directory.appendingPathComponent("calls")
-        let stub = #"cdk() { printf '%s\0' cdk "$@" >> "$TRUSTLINE_CALLS"; printf '\036' >> "$TRUSTLINE_CALLS"; }; . "$1""#
+        let stub = #"cdk() { printf '%s\0' cdk "$@" >> "$TRUSTLINE_CALLS"; printf '\036' >> "$TRUSTLINE_CALLS"; }; aws() { printf '%s\0' aws "$@" >> "$TRUSTLINE_CALLS"; printf '\036' >> "$TRUSTLINE_CALLS"; }; . "$1""#
         let result = try Subprocess.run("/bin/sh", ["-c", stub, "sh", script.path], environment: ["TRUSTLINE_CALLS": log.path], directory: directory)
         #expect(result.status == 0, "\(result.stderr)")
         let data = FileManager.default.contents(atPath: log.path) ?? Data()
@@ -48,7 +49,7 @@ struct RemediationShellTests {
         #expect(try Self.parse(ShellQuoting.line(Self.words)) == Self.words)
     }
 
-    @Test("the whole script calls cdk with exactly each command's argv")
+    @Test("the whole script calls cdk and aws with exactly each command's argv")
     func wholeScript() throws {
         let directory = try Subprocess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -62,7 +63,8 @@ struct RemediationShellTests {
         let script = directory.appendingPathComponent("remediation.sh")
         try Data(RemediationScript.render(report).utf8).write(to: script)
         let calls = try Self.runWithStub(script: script, in: directory)
-        #expect(calls == report.remediation.map(\.argv))
+        #expect(calls == report.remediation.flatMap { [$0.argv] + $0.followUp.map(\.argv) })
+        #expect(calls.contains { $0.first == "aws" })
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("pwned").path))
     }
 

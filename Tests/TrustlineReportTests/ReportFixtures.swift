@@ -52,7 +52,7 @@ enum ReportFixtures {
 
     static func command(
         _ environment: String, _ account: String, _ region: String = "us-east-1", profile: String?, trust: [String], policies: [String],
-        fixes: [Check], untrust: [String] = [], notes: [String] = []
+        fixes: [Check], untrust: [String] = [], notes: [String] = [], followUp: [FollowUpCommand] = []
     ) -> RemediationCommand {
         var argv = ["cdk", "bootstrap", "aws://\(account)/\(region)"]
         if let profile { argv += ["--profile", profile] }
@@ -67,7 +67,7 @@ enum ReportFixtures {
         }
         return RemediationCommand(
             environment: environment, account: account, region: region, command: ShellQuoting.line(argv), argv: argv, fixes: fixes,
-            untrust: untrust, untrustCommand: untrustCommand, notes: notes)
+            untrust: untrust, untrustCommand: untrustCommand, notes: notes, followUp: followUp)
     }
 
     static func counts(_ findings: [Finding]) -> [String: Int] {
@@ -210,7 +210,7 @@ enum ReportFixtures {
                 evidence: ["account": tools, "baseline": "reports/trustline-report.json", "stackLastUpdated": "2026-11-20T16:42:07Z"]),
         ].sorted()
 
-        let rebootstrapNote = "Re-bootstrapping resets the roles' trust policies to the template, removing hand edits."
+        let handEditNote = "CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives."
         let remediation = [
             command(
                 "prod", "555555555555", "eu-west-1", profile: nil, trust: [tools], policies: [prodPolicy], fixes: [.notBootstrapped],
@@ -221,13 +221,17 @@ enum ReportFixtures {
                 notes: ["Run with credentials for account 555555555555, e.g. a profile that assumes arn:aws:iam::555555555555:role/TrustlineAudit."]),
             command(
                 "qa", "666666666666", profile: "qa", trust: [tools, "999999999999"], policies: [qaPolicy], fixes: [.trustDrift],
-                untrust: ["999999999999"], notes: [rebootstrapNote]),
+                untrust: ["999999999999"]),
             command(
                 "sandbox", "777777777777", profile: "sandbox", trust: [tools], policies: [admin], fixes: [.qualifierMismatch],
                 notes: ["This bootstraps qualifier hnb659fds; apps synthesized with another qualifier keep using the old roles until they are changed."]),
             command(
                 "shared", "888888888888", profile: "shared", trust: [tools], policies: [admin], fixes: [.wildcardTrust, .trustDrift, .lookupTrustMissing],
-                notes: [rebootstrapNote]),
+                notes: [handEditNote],
+                followUp: [FollowUpCommand(
+                    purpose: "Restore the bootstrap template's trust policy of the file-publishing role (a hand edit CloudFormation cannot see).",
+                    argv: ["aws", "iam", "update-assume-role-policy", "--role-name", "cdk-hnb659fds-file-publishing-role-888888888888-us-east-1",
+                           "--policy-document", RemediationPlanner.templateTrustPolicy(account: "888888888888", trusted: [tools]), "--profile", "shared"])]),
             command("staging", "333333333333", profile: "staging", trust: [tools, tools2], policies: [admin], fixes: [.pipelineTrustMissing, .trustLost]),
         ]
 

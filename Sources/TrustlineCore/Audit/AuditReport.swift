@@ -154,9 +154,12 @@ public struct RemediationCommand: Sendable, Codable, Equatable {
     public var untrustCommand: String?
     /// Anything the user must know before running it (e.g. which credentials to use).
     public var notes: [String]
+    /// Commands to run after it: CloudFormation does not see hand edits of a role, so a
+    /// `cdk bootstrap` that leaves a role's parameters unchanged cannot undo them.
+    public var followUp: [FollowUpCommand]
 
     public init(environment: String, account: String, region: String, command: String, argv: [String], fixes: [Check], untrust: [String],
-                untrustCommand: String?, notes: [String]) {
+                untrustCommand: String?, notes: [String], followUp: [FollowUpCommand] = []) {
         self.environment = environment
         self.account = account
         self.region = region
@@ -166,5 +169,21 @@ public struct RemediationCommand: Sendable, Codable, Equatable {
         self.untrust = untrust
         self.untrustCommand = untrustCommand
         self.notes = notes
+        self.followUp = followUp
+    }
+}
+
+/// A command to run after the `cdk bootstrap` of a remediation.
+public struct FollowUpCommand: Sendable, Codable, Equatable {
+    /// What it does, in a sentence.
+    public var purpose: String
+    /// The command as one shell-safe line.
+    public var command: String
+    public var argv: [String]
+
+    public init(purpose: String, argv: [String]) {
+        self.purpose = purpose
+        self.argv = argv
+        self.command = ShellQuoting.line(argv)
     }
 }

@@ -66,8 +66,9 @@ public struct RemediationPlanner: Sendable {
         if findings.contains(where: { $0.check == .qualifierMismatch }) {
             notes.append("This bootstraps qualifier \(environment.qualifier); apps synthesized with another qualifier keep using the old roles until they are changed.")
         }
-        if findings.contains(where: { $0.check == .wildcardTrust || $0.check == .trustDrift }) {
-            notes.append("Re-bootstrapping resets the roles' trust policies to the template, removing hand edits.")
+        let followUp = restoreHandEdits(environment: environment, snapshot: snapshot, stack: stack, trust: trust, lookup: lookup)
+        if !followUp.isEmpty {
+            notes.append("CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives.")
         }
 
         var untrustCommand: String?
@@ -78,11 +79,59 @@ public struct RemediationPlanner: Sendable {
             untrustArgv += options
             untrustCommand = ShellQuoting.line(untrustArgv)
         }
-        if fixes.isEmpty && untrustCommand == nil { return nil }
+        if fixes.isEmpty && untrustCommand == nil && followUp.isEmpty { return nil }
         return RemediationCommand(
             environment: environment.name, account: account, region: snapshot.region,
             command: ShellQuoting.line(argv), argv: argv, fixes: fixes, untrust: untrust,
-            untrustCommand: untrustCommand, notes: notes)
+            untrustCommand: untrustCommand, notes: notes, followUp: followUp)
+    }
+
+    /// For each hand-edited role whose trust parameters the command leaves unchanged (so
+    /// CloudFormation will not touch it), an `aws iam update-assume-role-policy` that puts back
+    /// the policy the bootstrap template makes for those parameters.
+    func restoreHandEdits(environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, stack: StackSnapshot?, trust: [String], lookup: [String]) -> [FollowUpCommand] {
+        guard let stack else { return [] }
+        let account = snapshot.account
+        let partition = partition(snapshot.region)
+        let currentTrusted = Set(stack.listParameter("TrustedAccounts")).subtracting([account])
+        let currentLookup = currentTrusted.union(stack.listParameter("TrustedAccountsForLookup")).subtracting([account])
+        let denyExternalId = (stack.parameters["DenyExternalId"] ?? "true") == "true"
+        var out: [FollowUpCommand] = []
+        for role in snapshot.roles.sorted(by: { $0.kind < $1.kind }) where role.kind != .cfnExec {
+            let expected = role.kind == .lookup ? Set(trust).union(lookup) : Set(trust)
+            let parameterSet = role.kind == .lookup ? currentLookup : currentTrusted
+            // A change of parameters makes CloudFormation rewrite the role: nothing to add.
+            guard expected == parameterSet else { continue }
+            guard let document = role.trustPolicy, let policy = try? TrustPolicy(json: document) else { continue }
+            let enumeration = policy.enumerateTrust()
+            var live = Set(enumeration.accounts.filter { $0.isAccountWide && !$0.isConditional }.map(\.accountID))
+            live.remove(account)
+            let extra = enumeration.wildcard != nil || enumeration.accounts.contains { $0.accountID != account && (!$0.isAccountWide || $0.isConditional) }
+            guard live != expected || extra else { continue }
+            let restored = Self.templateTrustPolicy(account: account, trusted: expected.sorted(), partition: partition, denyExternalId: denyExternalId)
+            var argv = ["aws", "iam", "update-assume-role-policy", "--role-name", role.name, "--policy-document", restored]
+            if let profile = environment.profile { argv += ["--profile", profile] }
+            out.append(FollowUpCommand(purpose: "Restore the bootstrap template's trust policy of the \(role.kind.rawValue) role (a hand edit CloudFormation cannot see).", argv: argv))
+        }
+        return out
+    }
+
+    /// The trust policy the CDK bootstrap template (version 21 and later) gives the deploy,
+    /// publishing and lookup roles: the own account and the trusted accounts may assume the
+    /// role (without an ExternalId when `DenyExternalId` is true) and tag the session.
+    public static func templateTrustPolicy(account: String, trusted: [String], partition: String = "aws", denyExternalId: Bool = true) -> String {
+        func root(_ id: String) -> String { "\"arn:\(partition):iam::\(id):root\"" }
+        let condition = denyExternalId ? #","Condition":{"Null":{"sts:ExternalId":"true"}}"# : ""
+        var statements = [
+            #"{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":\#(root(account))}\#(condition)}"#,
+            #"{"Action":"sts:TagSession","Effect":"Allow","Principal":{"AWS":\#(root(account))}}"#,
+        ]
+        if !trusted.isEmpty {
+            let list = "[" + trusted.map(root).joined(separator: ",") + "]"
+            statements.append(#"{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":\#(list)}\#(condition)}"#)
+            statements.append(#"{"Action":"sts:TagSession","Effect":"Allow","Principal":{"AWS":\#(list)}}"#)
+        }
+        return #"{"Version":"2012-10-17","Statement":["# + statements.joined(separator: ",") + "]}"
     }
 
     private func partition(_ region: String) -> String {

@@ -21,7 +21,6 @@ cdk bootstrap aws://555555555555/us-east-1 --trust 111111111111 --cloudformation
 
 # qa · aws://666666666666/us-east-1
 # Fixes: trust-drift
-# Note: Re-bootstrapping resets the roles' trust policies to the template, removing hand edits.
 cdk bootstrap aws://666666666666/us-east-1 --profile qa --trust 111111111111 --trust 999999999999 --cloudformation-execution-policies arn:aws:iam::666666666666:policy/CdkDeployPolicy
 # Review, then uncomment to stop trusting 999999999999:
 # cdk bootstrap aws://666666666666/us-east-1 --profile qa --untrust 999999999999
@@ -33,8 +32,10 @@ cdk bootstrap aws://777777777777/us-east-1 --profile sandbox --trust 11111111111
 
 # shared · aws://888888888888/us-east-1
 # Fixes: wildcard-trust, trust-drift, lookup-trust-missing
-# Note: Re-bootstrapping resets the roles' trust policies to the template, removing hand edits.
+# Note: CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives.
 cdk bootstrap aws://888888888888/us-east-1 --profile shared --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess
+# Restore the bootstrap template's trust policy of the file-publishing role (a hand edit CloudFormation cannot see).
+aws iam update-assume-role-policy --role-name cdk-hnb659fds-file-publishing-role-888888888888-us-east-1 --policy-document '{"Version":"2012-10-17","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::888888888888:root"},"Condition":{"Null":{"sts:ExternalId":"true"}}},{"Action":"sts:TagSession","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::888888888888:root"}},{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111111111111:root"]},"Condition":{"Null":{"sts:ExternalId":"true"}}},{"Action":"sts:TagSession","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111111111111:root"]}}]}' --profile shared
 
 # staging · aws://333333333333/us-east-1
 # Fixes: pipeline-trust-missing, trust-lost
