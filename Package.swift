@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "TrustlineAWSTests", dependencies: ["TrustlineAWS"], exclude: ["Oracle"]),
         .testTarget(name: "TrustlineCoreTests", dependencies: ["TrustlineCore"]),
         .testTarget(name: "TrustlineReportTests", dependencies: ["TrustlineReport", "TrustlineCore"], exclude: ["Golden"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["TrustlineAWS"], exclude: ["Support"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TrustlineAWS", "TrustlineCore", "TrustlineReport"], exclude: ["Support"]),
     ]
 )

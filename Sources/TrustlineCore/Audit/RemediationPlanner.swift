@@ -56,7 +56,12 @@ public struct RemediationPlanner: Sendable {
             argv += ["--cloudformation-execution-policies", environment.executionPolicies.joined(separator: ",")]
         }
         var options: [String] = []
-        if environment.qualifier != AuditEvaluator.defaultQualifier { options += ["--qualifier", environment.qualifier] }
+        // `cdk bootstrap` keeps the stack's previous Qualifier when none is given: name it whenever
+        // it is not the default or the stack has another one.
+        let stackQualifier = snapshot.stack?.parameters["Qualifier"] ?? environment.qualifier
+        if environment.qualifier != AuditEvaluator.defaultQualifier || stackQualifier != environment.qualifier {
+            options += ["--qualifier", environment.qualifier]
+        }
         if environment.toolkitStackName != AuditEvaluator.defaultToolkitStackName { options += ["--toolkit-stack-name", environment.toolkitStackName] }
         argv += options
 

@@ -41,9 +41,12 @@ struct TopologyResolver {
         var accountByName: [String: String] = [:]
         /// `false` when some pipeline's name could not be read: unknown names are then not reported.
         var namesComplete = true
+        /// Pipelines whose name is fine but whose account is not: naming them is no further error.
+        var namesWithoutAccount: Set<String> = []
 
         var knownNames: String {
-            accounts.isEmpty ? "none" : accounts.map(\.name).joined(separator: ", ")
+            let names = accounts.map(\.name) + namesWithoutAccount.sorted()
+            return names.isEmpty ? "none" : names.joined(separator: ", ")
         }
     }
 
@@ -76,7 +79,7 @@ struct TopologyResolver {
             }
             lineByName[name.value] = pipeline.mark.line
             guard let account else {
-                result.namesComplete = false
+                result.namesWithoutAccount.insert(name.value)
                 continue
             }
             result.accountByName[name.value] = account.value
@@ -296,7 +299,7 @@ struct TopologyResolver {
                     accounts.insert(account)
                 } else {
                     valid = false
-                    guard pipelines.namesComplete else { continue }
+                    guard pipelines.namesComplete, !pipelines.namesWithoutAccount.contains(entry.value) else { continue }
                     let shown = TopologyFormat.display(entry.value)
                     let digits = !entry.value.isEmpty && entry.value.allSatisfy(\.isNumber)
                     let message =
