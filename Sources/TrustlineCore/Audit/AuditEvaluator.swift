@@ -183,7 +183,7 @@ private struct Run {
             if let stack = snapshot.stack {
                 evidence["stackParameter.TrustedAccounts"] = stack.parameters["TrustedAccounts"] ?? ""
                 if check == .lookupTrustMissing { evidence["stackParameter.TrustedAccountsForLookup"] = stack.parameters["TrustedAccountsForLookup"] ?? "" }
-                if let updated = stack.lastUpdatedTime { evidence["stackLastUpdated"] = ISO8601DateFormatter().string(from: updated) }
+                if let updated = stack.lastUpdatedTime { evidence["stackLastUpdated"] = PolicyDate.iso8601(updated.timeIntervalSince1970) }
             }
             let roles = failures.count == 1 ? "the \(failures[0]) role" : "the \(failures.dropLast().joined(separator: ", ")) and \(failures.last ?? "") roles"
             add(check, "Pipeline account \(label(account)) cannot assume \(roles) in \(target): it cannot \(purpose) here.", evidence)

@@ -2,7 +2,7 @@
 
 /// Dates in `Date*` conditions: ISO 8601 (`2025-01-31`, `2025-01-31T12:00:00Z`, with fractions or
 /// a `±hh:mm` offset) or epoch seconds. Values are seconds since 1970-01-01T00:00:00Z.
-enum PolicyDate {
+public enum PolicyDate {
     /// Seconds since the epoch, or nil when `text` is not a date IAM would accept.
     static func parse(_ text: String) -> Double? {
         let bytes = Array(text.utf8)
@@ -55,7 +55,7 @@ enum PolicyDate {
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for the given epoch seconds (fractions dropped).
-    static func iso8601(_ seconds: Double) -> String {
+    public static func iso8601(_ seconds: Double) -> String {
         guard seconds.isFinite, abs(seconds) < 1e13 else { return "" }
         let whole = Int(seconds.rounded(.down))
         let days = Int((Double(whole) / 86_400).rounded(.down))
