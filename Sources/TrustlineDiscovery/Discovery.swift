@@ -28,7 +28,8 @@ public struct Discovery: Sendable {
         var order: [String] = []
         var byKey: [String: AccountGroup] = [:]
         for environment in topology.environments {
-            let key = "\(environment.account)|\(environment.profile ?? "")|\(environment.access.map { "\($0.roleName)|\($0.sourceProfile ?? "")|\($0.externalId ?? "")" } ?? "")"
+            let key =
+                "\(environment.account)|\(environment.profile ?? "")|\(environment.access.map { "\($0.roleName)|\($0.sourceProfile ?? "")|\($0.externalId ?? "")" } ?? "")"
             if byKey[key] == nil {
                 order.append(key)
                 byKey[key] = AccountGroup(account: environment.account, environments: [])
@@ -95,8 +96,10 @@ public struct Discovery: Sendable {
         }
     }
 
-    func readRegion(environment: DeploymentEnvironment, region: String, identity: CallerIdentity, roles: [String: IAMRole], allRoles: [IAMRole],
-                    base: QueryClient) async -> EnvironmentSnapshot {
+    func readRegion(
+        environment: DeploymentEnvironment, region: String, identity: CallerIdentity, roles: [String: IAMRole], allRoles: [IAMRole],
+        base: QueryClient
+    ) async -> EnvironmentSnapshot {
         let account = environment.account
         var snapshot = EnvironmentSnapshot(environment: environment.name, account: account, region: region, reachedAccount: identity.account)
         do {
@@ -110,12 +113,14 @@ public struct Discovery: Sendable {
             let iam = IAM(client: base)
             for kind in RoleKind.allCases {
                 guard let role = roles[kind.roleName(qualifier: environment.qualifier, account: account, region: region)] else { continue }
-                var roleSnapshot = RoleSnapshot(kind: kind, name: role.name, arn: role.arn, trustPolicy: role.assumeRolePolicyDocument,
-                                                permissionsBoundary: role.permissionsBoundaryArn)
+                var roleSnapshot = RoleSnapshot(
+                    kind: kind, name: role.name, arn: role.arn, trustPolicy: role.assumeRolePolicyDocument,
+                    permissionsBoundary: role.permissionsBoundaryArn)
                 if kind == .cfnExec {
                     roleSnapshot.attachedPolicies = try await attachedPolicies(of: role.name, iam: iam)
                     for name in try await iam.listRolePolicies(roleName: role.name) {
-                        roleSnapshot.inlinePolicies.append(PolicySnapshot(name: name, document: try await iam.getRolePolicy(roleName: role.name, policyName: name)))
+                        roleSnapshot.inlinePolicies.append(
+                            PolicySnapshot(name: name, document: try await iam.getRolePolicy(roleName: role.name, policyName: name)))
                     }
                 }
                 snapshot.roles.append(roleSnapshot)
@@ -123,8 +128,9 @@ public struct Discovery: Sendable {
             let qualifiers = Set(allRoles.compactMap { RoleKind.qualifier(ofRoleName: $0.name, account: account, region: region)?.qualifier })
             snapshot.otherQualifiers = qualifiers.subtracting([environment.qualifier]).sorted()
         } catch {
-            return EnvironmentSnapshot(environment: environment.name, account: account, region: region, reachedAccount: identity.account,
-                                       unreachable: Self.describe(error))
+            return EnvironmentSnapshot(
+                environment: environment.name, account: account, region: region, reachedAccount: identity.account,
+                unreachable: Self.describe(error))
         }
         return snapshot
     }
@@ -153,15 +159,17 @@ public struct Discovery: Sendable {
         let source = try resolver.provider(profile: sourceProfile)
         let endpoints = resolver.endpoints(profile: sourceProfile)
         guard let access else {
-            return QueryClient(http: resolver.http, credentials: source, region: region, endpoints: endpoints, quota: resolver.quota,
-                               environment: resolver.clientEnvironment)
+            return QueryClient(
+                http: resolver.http, credentials: source, region: region, endpoints: endpoints, quota: resolver.quota,
+                environment: resolver.clientEnvironment)
         }
         let partition = Partition.of(region: region).name
         let provider = resolver.assumedRole(
             roleArn: "arn:\(partition):iam::\(environment.account):role/\(access.roleName)", source: source, externalId: access.externalId,
             region: region, endpoints: endpoints)
-        return QueryClient(http: resolver.http, credentials: provider, region: region, endpoints: endpoints, quota: resolver.quota,
-                           environment: resolver.clientEnvironment)
+        return QueryClient(
+            http: resolver.http, credentials: provider, region: region, endpoints: endpoints, quota: resolver.quota,
+            environment: resolver.clientEnvironment)
     }
 
     /// An error as one line for the report: AWS errors keep code and request id.

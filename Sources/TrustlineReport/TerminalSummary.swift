@@ -82,7 +82,8 @@ public enum TerminalSummary {
         lines.append("")
 
         lines.append(
-            "Findings: " + verdict.counts.map { paint.severity($0.count > 0 ? $0.severity : nil, "\($0.count) \($0.severity.rawValue)") }.joined(separator: ", "))
+            "Findings: "
+                + verdict.counts.map { paint.severity($0.count > 0 ? $0.severity : nil, "\($0.count) \($0.severity.rawValue)") }.joined(separator: ", "))
         let reports = ([paths.json, paths.markdown].compactMap { $0 } + paths.others).map(clean)
         if !reports.isEmpty { lines.append("Reports:  " + reports.joined(separator: ", ")) }
         if let script = paths.remediation {

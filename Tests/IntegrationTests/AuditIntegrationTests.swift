@@ -13,8 +13,9 @@ import TrustlineReport
     }
 
     func audit(_ org: OrganisationState, out: URL) throws -> (CommandResult, AuditReport) {
-        let result = try trustline(["audit", "--topology", PackagePaths.root.appendingPathComponent("policies/demo.yaml").path, "--out", out.path, "--no-color"],
-                                   environment: org.environment())
+        let result = try trustline(
+            ["audit", "--topology", PackagePaths.root.appendingPathComponent("policies/demo.yaml").path, "--out", out.path, "--no-color"],
+            environment: org.environment())
         let data = try #require(FileManager.default.contents(atPath: out.appendingPathComponent("trustline-report.json").path), "\(result.stderr)")
         return (result, try ReportJSON.decode(data))
     }
@@ -39,7 +40,8 @@ import TrustlineReport
         var environment = org.environment(["PATH": tools + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
         environment["NO_PROXY"] = "127.0.0.1"
         // Run the words as printed, through a real shell reading the printed line.
-        return try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \(ShellQuoting.quote(directory.path)) && " + ShellQuoting.line(argv)], environment: environment)
+        return try run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \(ShellQuoting.quote(directory.path)) && " + ShellQuoting.line(argv)], environment: environment)
     }
 
     @Test func auditThenRepairTheDemoOrganisation() async throws {
@@ -72,14 +74,18 @@ import TrustlineReport
         expectClean(result, secrets: [org.adminSecretAccessKey])
 
         // 2. Run every printed command, exactly as printed, with the real CLIs.
-        #expect(Set(before.remediation.map { "\($0.environment)/\($0.region)" }) == ["prod/eu-west-1", "prod/us-east-1", "qa/us-east-1", "sandbox/us-east-1", "shared/us-east-1", "staging/us-east-1"])
+        #expect(
+            Set(before.remediation.map { "\($0.environment)/\($0.region)" }) == [
+                "prod/eu-west-1", "prod/us-east-1", "qa/us-east-1", "sandbox/us-east-1", "shared/us-east-1", "staging/us-east-1",
+            ])
         for command in before.remediation {
             if command.fixes.contains(.qualifierMismatch) {
                 // Real CloudFormation replaces roles whose names change with the qualifier; moto's
                 // update keeps the old ones and makes no new ones, so emulate the replacement by
                 // deleting the old stack first (its bucket and repository are retained, as on AWS).
-                let delete = try runPrinted(["aws", "cloudformation", "delete-stack", "--stack-name", "CDKToolkit", "--region", command.region, "--profile", command.environment],
-                                            org: org, in: scratch)
+                let delete = try runPrinted(
+                    ["aws", "cloudformation", "delete-stack", "--stack-name", "CDKToolkit", "--region", command.region, "--profile", command.environment],
+                    org: org, in: scratch)
                 #expect(delete.status == 0, "\(delete.stderr)")
             }
             let bootstrap = try runPrinted(command.argv, org: org, in: scratch)
@@ -109,7 +115,8 @@ import TrustlineReport
         // 4. The reviewed removal works too.
         let qa = try #require(after.remediation.first { $0.environment == "qa" })
         #expect(qa.untrust == ["999999999999"])
-        let untrustArgv = try #require(qa.untrustCommand.map { _ in ["cdk", "bootstrap", "aws://666666666666/us-east-1", "--profile", "qa", "--untrust", "999999999999"] })
+        let untrustArgv = try #require(
+            qa.untrustCommand.map { _ in ["cdk", "bootstrap", "aws://666666666666/us-east-1", "--profile", "qa", "--untrust", "999999999999"] })
         #expect(qa.untrustCommand == ShellQuoting.line(untrustArgv))
         let untrust = try runPrinted(untrustArgv, org: org, in: scratch)
         #expect(untrust.status == 0, "\(untrust.stderr.suffix(1500))")
@@ -123,7 +130,8 @@ import TrustlineReport
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("bad.yaml")
-        try "version: 1\npipelines:\n  - name: tools\n    account: \"11111111111\"\nenvironments:\n  - name: dev\n    account: \"222222222222\"\n    profile: dev\n    regions: [us-east-1]\n    executionPolicies: [arn:aws:iam::aws:policy/AdministratorAccess]\n    trust: [toolz]\n"
+        try
+            "version: 1\npipelines:\n  - name: tools\n    account: \"11111111111\"\nenvironments:\n  - name: dev\n    account: \"222222222222\"\n    profile: dev\n    regions: [us-east-1]\n    executionPolicies: [arn:aws:iam::aws:policy/AdministratorAccess]\n    trust: [toolz]\n"
             .write(to: file, atomically: true, encoding: .utf8)
         for command in [["audit", "--topology", file.path, "--out", directory.path], ["validate", "--topology", file.path]] {
             let result = try trustline(command, environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path, "AWS_EC2_METADATA_DISABLED": "true"])

@@ -73,9 +73,11 @@ actor EmulatedOrganisation {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", PackagePaths.root.appendingPathComponent("scripts/emulator/org.py").path, "up",
-                             "--scenario", PackagePaths.root.appendingPathComponent("scenarios/\(scenario).yaml").path,
-                             "--dir", directory.path, "--until-stdin-eof"]
+        process.arguments = [
+            "python3", PackagePaths.root.appendingPathComponent("scripts/emulator/org.py").path, "up",
+            "--scenario", PackagePaths.root.appendingPathComponent("scenarios/\(scenario).yaml").path,
+            "--dir", directory.path, "--until-stdin-eof",
+        ]
         let stdin = Pipe()
         process.standardInput = stdin
         let logHandle = try FileHandle(forWritingTo: log)

@@ -1,11 +1,13 @@
 // CredentialResolverTests — the credential chain in botocore's order, against fakes.
 import Foundation
 import Testing
+
 @testable import TrustlineAWS
 
 @Suite struct AWSConfigFileTests {
     @Test func sectionsCommentsAndSubsections() throws {
-        let file = try AWSConfigFile.parse("""
+        let file = try AWSConfigFile.parse(
+            """
             # comment
             [default]
             region = eu-west-1
@@ -72,10 +74,13 @@ import Testing
         }
     }
 
-    func resolver(config: String = "", credentials: String = "", environment: [String: String] = [:], http: HTTPClient,
-                  mfa: @escaping CredentialResolver.MFACodeReader = { _, _ in "000000" }) throws -> CredentialResolver {
-        let profiles = AWSProfiles(config: try AWSConfigFile.parse(config, path: "/cfg/config"),
-                                   credentials: try AWSConfigFile.parse(credentials, path: "/cfg/credentials"))
+    func resolver(
+        config: String = "", credentials: String = "", environment: [String: String] = [:], http: HTTPClient,
+        mfa: @escaping CredentialResolver.MFACodeReader = { _, _ in "000000" }
+    ) throws -> CredentialResolver {
+        let profiles = AWSProfiles(
+            config: try AWSConfigFile.parse(config, path: "/cfg/config"),
+            credentials: try AWSConfigFile.parse(credentials, path: "/cfg/credentials"))
         var env = environment
         env["AWS_EC2_METADATA_DISABLED"] = env["AWS_EC2_METADATA_DISABLED"] ?? "true"
         return try CredentialResolver(environment: env, http: http, profiles: profiles, clientEnvironment: testEnvironment(), readMFACode: mfa)
@@ -84,8 +89,9 @@ import Testing
     let baseKeys = "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = baseSecret\n"
 
     @Test func environmentKeysComeFirst() async throws {
-        let r = try resolver(credentials: "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n",
-                             environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e", "AWS_SESSION_TOKEN": "tok"], http: fakeSTS())
+        let r = try resolver(
+            credentials: "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n",
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e", "AWS_SESSION_TOKEN": "tok"], http: fakeSTS())
         let credentials = try await r.provider(profile: nil).credentials()
         #expect(credentials.accessKeyId == "AKIDENV")
         #expect(credentials.sessionToken == "tok")
@@ -103,23 +109,25 @@ import Testing
     }
 
     @Test func configFileKeysAndCredentialsFileWins() async throws {
-        let r = try resolver(config: "[profile p]\naws_access_key_id = AKIDCFG\naws_secret_access_key = c\n[profile q]\naws_access_key_id = AKIDQ\naws_secret_access_key = q\n",
-                             credentials: "[q]\naws_access_key_id = AKIDQFILE\naws_secret_access_key = qf\n", http: fakeSTS())
+        let r = try resolver(
+            config: "[profile p]\naws_access_key_id = AKIDCFG\naws_secret_access_key = c\n[profile q]\naws_access_key_id = AKIDQ\naws_secret_access_key = q\n",
+            credentials: "[q]\naws_access_key_id = AKIDQFILE\naws_secret_access_key = qf\n", http: fakeSTS())
         #expect(try await r.provider(profile: "p").credentials().accessKeyId == "AKIDCFG")
         #expect(try await r.provider(profile: "q").credentials().accessKeyId == "AKIDQFILE")
     }
 
     @Test func roleWithSourceProfile() async throws {
         let http = fakeSTS()
-        let r = try resolver(config: """
-            [profile dev]
-            role_arn = arn:aws:iam::222222222222:role/Hub
-            source_profile = base
-            external_id = ext-1
-            role_session_name = nightly
-            duration_seconds = 1800
-            region = eu-west-1
-            """, credentials: baseKeys, http: http)
+        let r = try resolver(
+            config: """
+                [profile dev]
+                role_arn = arn:aws:iam::222222222222:role/Hub
+                source_profile = base
+                external_id = ext-1
+                role_session_name = nightly
+                duration_seconds = 1800
+                region = eu-west-1
+                """, credentials: baseKeys, http: http)
         let credentials = try await r.provider(profile: "dev").credentials()
         #expect(credentials.accessKeyId == "ASIA-Hub-via-AKIDBASE")
         #expect(credentials.source == "role arn:aws:iam::222222222222:role/Hub (profile dev)")
@@ -132,14 +140,15 @@ import Testing
 
     @Test func twoHopChain() async throws {
         let http = fakeSTS()
-        let r = try resolver(config: """
-            [profile hub]
-            role_arn = arn:aws:iam::111111111111:role/Hub
-            source_profile = base
-            [profile prod]
-            role_arn = arn:aws:iam::333333333333:role/Audit
-            source_profile = hub
-            """, credentials: baseKeys, http: http)
+        let r = try resolver(
+            config: """
+                [profile hub]
+                role_arn = arn:aws:iam::111111111111:role/Hub
+                source_profile = base
+                [profile prod]
+                role_arn = arn:aws:iam::333333333333:role/Audit
+                source_profile = hub
+                """, credentials: baseKeys, http: http)
         let credentials = try await r.provider(profile: "prod").credentials()
         #expect(credentials.accessKeyId == "ASIA-Audit-via-ASIA-Hub-via-AKIDBASE")
         #expect(http.requests.map { $0.formParameters["RoleArn"] } == ["arn:aws:iam::111111111111:role/Hub", "arn:aws:iam::333333333333:role/Audit"])
@@ -147,7 +156,8 @@ import Testing
 
     @Test func credentialsAreReusedWithinARun() async throws {
         let counter = Counter()
-        let r = try resolver(config: "[profile dev]\nrole_arn = arn:aws:iam::2:role/R\nsource_profile = base\n", credentials: baseKeys, http: fakeSTS(counter: counter))
+        let r = try resolver(
+            config: "[profile dev]\nrole_arn = arn:aws:iam::2:role/R\nsource_profile = base\n", credentials: baseKeys, http: fakeSTS(counter: counter))
         for _ in 0..<5 { _ = try await r.provider(profile: "dev").credentials() }
         async let a = r.provider(profile: "dev").credentials()
         async let b = r.provider(profile: "dev").credentials()
@@ -170,27 +180,31 @@ import Testing
     }
 
     @Test func credentialSourceEnvironment() async throws {
-        let r = try resolver(config: "[profile ci]\nrole_arn = arn:aws:iam::2:role/CI\ncredential_source = Environment\n",
-                             environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], http: fakeSTS())
+        let r = try resolver(
+            config: "[profile ci]\nrole_arn = arn:aws:iam::2:role/CI\ncredential_source = Environment\n",
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], http: fakeSTS())
         #expect(try await r.provider(profile: "ci").credentials().accessKeyId == "ASIA-CI-via-AKIDENV")
     }
 
     @Test func mfaCodeIsAskedAndSent() async throws {
         let http = fakeSTS()
-        let r = try resolver(config: "[profile admin]\nrole_arn = arn:aws:iam::2:role/Admin\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me\n",
-                             credentials: baseKeys, http: http, mfa: { serial, profile in
-                                 #expect(serial == "arn:aws:iam::1:mfa/me")
-                                 #expect(profile == "admin")
-                                 return "123456"
-                             })
+        let r = try resolver(
+            config: "[profile admin]\nrole_arn = arn:aws:iam::2:role/Admin\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me\n",
+            credentials: baseKeys, http: http,
+            mfa: { serial, profile in
+                #expect(serial == "arn:aws:iam::1:mfa/me")
+                #expect(profile == "admin")
+                return "123456"
+            })
         _ = try await r.provider(profile: "admin").credentials()
         #expect(http.requests.first?.formParameters["TokenCode"] == "123456")
         #expect(http.requests.first?.formParameters["SerialNumber"] == "arn:aws:iam::1:mfa/me")
     }
 
     @Test func mfaWithoutATerminalIsAClearError() async throws {
-        let r = try resolver(config: "[profile admin]\nrole_arn = arn:aws:iam::2:role/Admin\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me\n",
-                             credentials: baseKeys, http: fakeSTS(), mfa: TerminalPrompt.readMFACode)
+        let r = try resolver(
+            config: "[profile admin]\nrole_arn = arn:aws:iam::2:role/Admin\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me\n",
+            credentials: baseKeys, http: fakeSTS(), mfa: TerminalPrompt.readMFACode)
         do {
             _ = try await r.provider(profile: "admin").credentials()
             Issue.record("expected an error")
@@ -208,8 +222,11 @@ import Testing
         let tokenFile = directory.appendingPathComponent("token")
         try Data("header.payload.sig\n".utf8).write(to: tokenFile)
         let http = fakeSTS()
-        let r = try resolver(environment: ["AWS_ROLE_ARN": "arn:aws:iam::111111111111:role/GitHubAudit", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile.path,
-                                           "AWS_ROLE_SESSION_NAME": "gha"], http: http)
+        let r = try resolver(
+            environment: [
+                "AWS_ROLE_ARN": "arn:aws:iam::111111111111:role/GitHubAudit", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile.path,
+                "AWS_ROLE_SESSION_NAME": "gha",
+            ], http: http)
         let credentials = try await r.provider(profile: nil).credentials()
         #expect(credentials.accessKeyId == "ASIAWEB")
         let request = try #require(http.requests.first)
@@ -228,7 +245,10 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = directory.appendingPathComponent("creds with space.sh")
-        try Data("#!/bin/sh\necho \"{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIDPROC\\\", \\\"SecretAccessKey\\\": \\\"$1\\\", \\\"SessionToken\\\": \\\"tp\\\", \\\"Expiration\\\": \\\"2031-01-01T00:00:00Z\\\"}\"\n".utf8).write(to: script)
+        try Data(
+            "#!/bin/sh\necho \"{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIDPROC\\\", \\\"SecretAccessKey\\\": \\\"$1\\\", \\\"SessionToken\\\": \\\"tp\\\", \\\"Expiration\\\": \\\"2031-01-01T00:00:00Z\\\"}\"\n"
+                .utf8
+        ).write(to: script)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         let r = try resolver(config: "[profile p]\ncredential_process = \"\(script.path)\" 'proc secret'\n", http: fakeSTS())
         let credentials = try await r.provider(profile: "p").credentials()
@@ -252,16 +272,20 @@ import Testing
         let http = FakeHTTPClient { request, _ in
             #expect(request.url.absoluteString == "http://127.0.0.1:9911/creds")
             #expect(request.header("Authorization") == "Bearer abc")
-            return HTTPResponse(status: 200, body: Data(#"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cs","Token":"ct","Expiration":"2031-01-01T00:00:00Z"}"#.utf8))
+            return HTTPResponse(
+                status: 200, body: Data(#"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cs","Token":"ct","Expiration":"2031-01-01T00:00:00Z"}"#.utf8))
         }
-        let r = try resolver(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9911/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc"], http: http)
+        let r = try resolver(
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9911/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc"], http: http)
         let credentials = try await r.provider(profile: nil).credentials()
         #expect(credentials.accessKeyId == "ASIACONT")
         #expect(credentials.sessionToken == "ct")
     }
 
     @Test func containerRelativeURIUsesTheECSHost() throws {
-        #expect(try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"]).absoluteString == "http://169.254.170.2/v2/credentials/abc")
+        #expect(
+            try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"]).absoluteString
+                == "http://169.254.170.2/v2/credentials/abc")
         #expect(throws: CredentialError.self) { try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.0.0.1/creds"]) }
     }
 
@@ -276,7 +300,9 @@ import Testing
                 return HTTPResponse(status: 200, body: Data("AuditRole\n".utf8))
             default:
                 #expect(request.url.absoluteString == "http://127.0.0.1:9912/latest/meta-data/iam/security-credentials/AuditRole")
-                return HTTPResponse(status: 200, body: Data(#"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"is","Token":"it","Expiration":"2031-01-01T00:00:00Z"}"#.utf8))
+                return HTTPResponse(
+                    status: 200,
+                    body: Data(#"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"is","Token":"it","Expiration":"2031-01-01T00:00:00Z"}"#.utf8))
             }
         }
         let r = try resolver(environment: ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9912"], http: http)
@@ -292,11 +318,17 @@ import Testing
 
     @Test(arguments: [
         ("", "missing", CredentialError.Code.profileNotFound, "no such profile"),
-        ("[profile a]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = a\n", "a", .invalidProfile, "cycle"),
+        (
+            "[profile a]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = a\n", "a",
+            .invalidProfile, "cycle"
+        ),
         ("[profile a]\nrole_arn = arn:aws:iam::1:role/R\n", "a", .invalidProfile, "needs source_profile or credential_source"),
         ("[profile a]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = nope\n", "a", .profileNotFound, "source_profile"),
         ("[profile a]\nrole_arn = arn:aws:iam::1:role/R\ncredential_source = Magic\n", "a", .invalidProfile, "/cfg/config:3:"),
-        ("[profile a]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = e\nduration_seconds = 10\n[profile e]\nregion = x\n", "a", .invalidProfile, "source profile has no credentials"),
+        (
+            "[profile a]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = e\nduration_seconds = 10\n[profile e]\nregion = x\n", "a", .invalidProfile,
+            "source profile has no credentials"
+        ),
         ("[profile s]\nsso_session = corp\n", "s", .invalidProfile, "not supported yet"),
     ])
     func profileErrors(config: String, profile: String, code: CredentialError.Code, words: String) throws {
@@ -317,7 +349,10 @@ import Testing
     }
 
     @Test func commandSplitting() throws {
-        #expect(try ProcessCredentials.splitCommand(#"aws-vault exec "my profile" --json 'a b' c\ d"#, profile: "p") == ["aws-vault", "exec", "my profile", "--json", "a b", "c d"])
+        #expect(
+            try ProcessCredentials.splitCommand(#"aws-vault exec "my profile" --json 'a b' c\ d"#, profile: "p") == [
+                "aws-vault", "exec", "my profile", "--json", "a b", "c d",
+            ])
         #expect(throws: CredentialError.self) { try ProcessCredentials.splitCommand("x 'unterminated", profile: "p") }
     }
 }
@@ -341,7 +376,8 @@ import Testing
     @Test func overridesInOrder() throws {
         let environment = ["AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ENDPOINT_URL_IAM": "http://127.0.0.1:2"]
         let resolver = EndpointResolver(environment: environment, configuredEndpoints: ["sts": "http://127.0.0.1:3"])
-        #expect(try resolver.endpoint(for: .iam, region: "eu-west-1") == Endpoint(url: try #require(URL(string: "http://127.0.0.1:2")), signingRegion: "eu-west-1"))
+        #expect(
+            try resolver.endpoint(for: .iam, region: "eu-west-1") == Endpoint(url: try #require(URL(string: "http://127.0.0.1:2")), signingRegion: "eu-west-1"))
         #expect(try resolver.endpoint(for: .sts, region: "eu-west-1").url.absoluteString == "http://127.0.0.1:1")
         let configOnly = EndpointResolver(environment: [:], configuredEndpoints: ["sts": "http://127.0.0.1:3", "*": "http://127.0.0.1:4"])
         #expect(try configOnly.endpoint(for: .sts, region: "us-east-1").url.absoluteString == "http://127.0.0.1:3")

@@ -65,7 +65,8 @@ final class RecordedWaits: @unchecked Sendable {
     }
 }
 
-func testEnvironment(waits: RecordedWaits = RecordedWaits(), random: Double = 0.5, now: Date = Date(timeIntervalSince1970: 1_800_000_000)) -> ClientEnvironment {
+func testEnvironment(waits: RecordedWaits = RecordedWaits(), random: Double = 0.5, now: Date = Date(timeIntervalSince1970: 1_800_000_000)) -> ClientEnvironment
+{
     ClientEnvironment(now: { now }, sleep: { waits.append($0) }, random: { random })
 }
 

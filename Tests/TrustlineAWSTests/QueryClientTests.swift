@@ -1,20 +1,28 @@
 // QueryClientTests — every response shape decoded through the client, errors, retries, paging, allowlist.
 import Foundation
 import Testing
+
 @testable import TrustlineAWS
 
 @Suite struct QueryClientTests {
-    func client(_ http: FakeHTTPClient, waits: RecordedWaits = RecordedWaits(), quota: RetryQuota = RetryQuota(),
-                permitted: Set<String> = QueryClient.readOnlyActions) -> QueryClient {
-        QueryClient(http: http, credentials: StaticCredentialProvider(testCredentials), region: "us-east-1",
-                    endpoints: EndpointResolver(environment: [:]), quota: quota, environment: testEnvironment(waits: waits),
-                    permittedActions: permitted)
+    func client(
+        _ http: FakeHTTPClient, waits: RecordedWaits = RecordedWaits(), quota: RetryQuota = RetryQuota(),
+        permitted: Set<String> = QueryClient.readOnlyActions
+    ) -> QueryClient {
+        QueryClient(
+            http: http, credentials: StaticCredentialProvider(testCredentials), region: "us-east-1",
+            endpoints: EndpointResolver(environment: [:]), quota: quota, environment: testEnvironment(waits: waits),
+            permittedActions: permitted)
     }
 
     @Test func getCallerIdentity() async throws {
         let http = FakeHTTPClient(responses: [.success(xmlResponse(Fixture.getCallerIdentity))])
         let identity = try await STS(client: client(http)).getCallerIdentity()
-        #expect(identity == CallerIdentity(account: "222222222222", arn: "arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/trustline-1", userId: "AROAEXAMPLEID:trustline-1"))
+        #expect(
+            identity
+                == CallerIdentity(
+                    account: "222222222222", arn: "arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/trustline-1",
+                    userId: "AROAEXAMPLEID:trustline-1"))
         let request = try #require(http.requests.first)
         #expect(request.url.absoluteString == "https://sts.us-east-1.amazonaws.com/")
         #expect(request.method == "POST")
@@ -26,9 +34,10 @@ import Testing
 
     @Test func assumeRoleSendsEveryParameter() async throws {
         let http = FakeHTTPClient(responses: [.success(xmlResponse(Fixture.assumeRole()))])
-        let credentials = try await STS(client: client(http)).assumeRole(.init(
-            roleArn: "arn:aws:iam::222222222222:role/Audit", sessionName: "s", externalId: "ext id+1", durationSeconds: 900,
-            mfaSerial: "arn:aws:iam::111111111111:mfa/me", mfaCode: "123456"))
+        let credentials = try await STS(client: client(http)).assumeRole(
+            .init(
+                roleArn: "arn:aws:iam::222222222222:role/Audit", sessionName: "s", externalId: "ext id+1", durationSeconds: 900,
+                mfaSerial: "arn:aws:iam::111111111111:mfa/me", mfaCode: "123456"))
         #expect(credentials.accessKeyId == "ASIAASSUMED")
         #expect(credentials.secretAccessKey == "assumedSecret")
         #expect(credentials.sessionToken == "assumedToken")
@@ -44,7 +53,8 @@ import Testing
 
     @Test func webIdentityIsUnsigned() async throws {
         let http = FakeHTTPClient(responses: [.success(xmlResponse(Fixture.assumeRoleWithWebIdentity))])
-        let credentials = try await STS(client: client(http)).assumeRoleWithWebIdentity(roleArn: "arn:aws:iam::111111111111:role/GitHubAudit", sessionName: "x", token: "jwt.token")
+        let credentials = try await STS(client: client(http)).assumeRoleWithWebIdentity(
+            roleArn: "arn:aws:iam::111111111111:role/GitHubAudit", sessionName: "x", token: "jwt.token")
         #expect(credentials.accessKeyId == "ASIAWEB")
         let request = try #require(http.requests.first)
         #expect(request.header("Authorization") == nil)
@@ -55,7 +65,9 @@ import Testing
         let http = FakeHTTPClient(responses: [.success(xmlResponse(Fixture.getRole))])
         let role = try #require(try await IAM(client: client(http)).getRole(name: "cdk-hnb659fds-deploy-role-222222222222-us-east-1"))
         #expect(role.arn == "arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-us-east-1")
-        #expect(role.assumeRolePolicyDocument == #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#)
+        #expect(
+            role.assumeRolePolicyDocument
+                == #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#)
         #expect(role.permissionsBoundaryArn == "arn:aws:iam::222222222222:policy/boundary")
         #expect(role.tags == ["aws-cdk:bootstrap-role": "deploy"])
         #expect(role.createDate == AWSTimestamp.parse("2026-11-20T17:43:18.123Z"))
@@ -97,14 +109,21 @@ import Testing
             }
         }
         let iam = IAM(client: client(http))
-        #expect(try await iam.listAttachedRolePolicies(roleName: "r") == [AttachedPolicy(name: "AdministratorAccess", arn: "arn:aws:iam::aws:policy/AdministratorAccess")])
+        #expect(
+            try await iam.listAttachedRolePolicies(roleName: "r") == [
+                AttachedPolicy(name: "AdministratorAccess", arn: "arn:aws:iam::aws:policy/AdministratorAccess")
+            ])
         #expect(try await iam.listRolePolicies(roleName: "r") == ["CdkInline", "Other"])
         // Percent-decoding only: `+` stays `+`.
-        #expect(try await iam.getRolePolicy(roleName: "r", policyName: "CdkInline") == #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::a+b"}]}"#)
+        #expect(
+            try await iam.getRolePolicy(roleName: "r", policyName: "CdkInline")
+                == #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::a+b"}]}"#)
         let policy = try await iam.getPolicy(arn: "arn:aws:iam::333333333333:policy/CdkDeployPolicy")
         #expect(policy.defaultVersionId == "v3")
         #expect(policy.name == "CdkDeployPolicy")
-        #expect(try await iam.getPolicyVersion(arn: policy.arn, versionId: "v3") == #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+        #expect(
+            try await iam.getPolicyVersion(arn: policy.arn, versionId: "v3")
+                == #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
     }
 
     @Test func describeStacksDecodesParametersOutputsAndTimes() async throws {
@@ -158,15 +177,17 @@ import Testing
     }
 
     @Test func motoErrorShape() {
-        let error = AWSServiceError.decode(service: "iam", action: "GetRole", status: 404, headers: ["x-amzn-requestid": "hdr-1"], body: Data(Fixture.motoError.utf8))
+        let error = AWSServiceError.decode(
+            service: "iam", action: "GetRole", status: 404, headers: ["x-amzn-requestid": "hdr-1"], body: Data(Fixture.motoError.utf8))
         #expect(error.code == "NoSuchEntity")
         #expect(error.message == "Role x not found")
         #expect(error.requestId == "hdr-1")
     }
 
     @Test func htmlErrorPageBecomesATypedError() {
-        let error = AWSServiceError.decode(service: "sts", action: "GetCallerIdentity", status: 502, headers: ["content-type": "text/html"],
-                                           body: Data("<html><body>Bad Gateway</body></html>".utf8))
+        let error = AWSServiceError.decode(
+            service: "sts", action: "GetCallerIdentity", status: 502, headers: ["content-type": "text/html"],
+            body: Data("<html><body>Bad Gateway</body></html>".utf8))
         #expect(error.code == "HTTP502")
         #expect(error.isRetryable)
         #expect(error.message.contains("text/html"))
@@ -189,14 +210,18 @@ import Testing
 
     @Test func givesUpAfterThreeAttempts() async throws {
         let waits = RecordedWaits()
-        let http = FakeHTTPClient(responses: [.success(xmlResponse("<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>down</Message></Error></ErrorResponse>", status: 503))])
+        let http = FakeHTTPClient(responses: [
+            .success(xmlResponse("<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>down</Message></Error></ErrorResponse>", status: 503))
+        ])
         await #expect(throws: AWSServiceError.self) { try await STS(client: client(http, waits: waits)).getCallerIdentity() }
         #expect(http.requests.count == 3)
         #expect(waits.all.count == 2)
     }
 
     @Test func doesNotRetryClientErrors() async throws {
-        let http = FakeHTTPClient(responses: [.success(xmlResponse("<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error></ErrorResponse>", status: 403))])
+        let http = FakeHTTPClient(responses: [
+            .success(xmlResponse("<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error></ErrorResponse>", status: 403))
+        ])
         do {
             _ = try await STS(client: client(http)).getCallerIdentity()
             Issue.record("expected an error")
@@ -212,7 +237,8 @@ import Testing
     }
 
     @Test func doctypeInASuccessBodyIsRefused() async throws {
-        let bomb = "<!DOCTYPE a [<!ENTITY b \"c\">]><GetCallerIdentityResponse><GetCallerIdentityResult><Account>&b;</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"
+        let bomb =
+            "<!DOCTYPE a [<!ENTITY b \"c\">]><GetCallerIdentityResponse><GetCallerIdentityResult><Account>&b;</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"
         let http = FakeHTTPClient(responses: [.success(xmlResponse(bomb))])
         await #expect(throws: MalformedResponseError.self) { try await STS(client: client(http)).getCallerIdentity() }
     }

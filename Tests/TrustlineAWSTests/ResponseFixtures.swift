@@ -11,7 +11,9 @@ enum Fixture {
         </GetCallerIdentityResponse>
         """
 
-    static func assumeRole(keyId: String = "ASIAASSUMED", secret: String = "assumedSecret", token: String = "assumedToken", expiration: String = "2030-01-01T00:00:00.123456Z") -> String {
+    static func assumeRole(
+        keyId: String = "ASIAASSUMED", secret: String = "assumedSecret", token: String = "assumedToken", expiration: String = "2030-01-01T00:00:00.123456Z"
+    ) -> String {
         """
         <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
           <AssumeRoleResult>
@@ -55,7 +57,8 @@ enum Fixture {
         """
 
     /// `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`, URL-encoded
-    static let encodedTrust = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A111111111111%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"
+    static let encodedTrust =
+        "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A111111111111%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"
 
     static let getRole = """
         <GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">

@@ -1,6 +1,7 @@
 // RetryPolicyTests — the standard retry mode as a pure function: no sleeping, no luck.
 import Foundation
 import Testing
+
 @testable import TrustlineAWS
 
 @Suite struct RetryPolicyTests {

@@ -1,6 +1,7 @@
 // SigV4SignerTests — the signer against the AWS SigV4 test-suite vectors and botocore as oracle.
 import Foundation
 import Testing
+
 @testable import TrustlineAWS
 
 @Suite struct SigV4SignerTests {
@@ -20,7 +21,10 @@ import Testing
     /// aws-sig-v4-test-suite `get-vanilla`.
     @Test func getVanilla() throws {
         let request = HTTPRequest(method: "GET", url: try #require(URL(string: "https://example.amazonaws.com/")))
-        #expect(authorization(request) == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
+        #expect(
+            authorization(request)
+                == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        )
     }
 
     /// The IAM `ListUsers` example of the SigV4 documentation.
@@ -28,11 +32,15 @@ import Testing
         let request = HTTPRequest(
             method: "GET", url: try #require(URL(string: "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08")),
             headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")])
-        #expect(authorization(request, service: "iam") == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7")
+        #expect(
+            authorization(request, service: "iam")
+                == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+        )
     }
 
     @Test func addsSessionTokenAndDate() throws {
-        var request = HTTPRequest(method: "POST", url: try #require(URL(string: "https://sts.us-east-1.amazonaws.com/")), body: Data("Action=GetCallerIdentity".utf8))
+        var request = HTTPRequest(
+            method: "POST", url: try #require(URL(string: "https://sts.us-east-1.amazonaws.com/")), body: Data("Action=GetCallerIdentity".utf8))
         SigV4Signer(credentials: testCredentials, region: "us-east-1", service: "sts").sign(&request, at: suiteDate)
         #expect(request.header("X-Amz-Security-Token") == "tokenTEST")
         #expect(request.header("X-Amz-Date") == "20150830T123600Z")
@@ -85,21 +93,30 @@ import Testing
     /// Requests like the ones trustline sends, signed by botocore and by us: the same header.
     @Test func agreesWithBotocore() throws {
         let cases: [OracleCase] = [
-            OracleCase(method: "POST", url: "https://sts.us-east-1.amazonaws.com/", headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]],
-                       body: "Action=GetCallerIdentity&Version=2011-06-15", region: "us-east-1", service: "sts", token: nil),
-            OracleCase(method: "POST", url: "https://iam.amazonaws.com/", headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]],
-                       body: "Action=GetRole&Version=2010-05-08&RoleName=cdk-hnb659fds-deploy-role-222222222222-us-east-1", region: "us-east-1", service: "iam", token: "FQoGZXIvYXdzE%2F+token=="),
-            OracleCase(method: "POST", url: "http://127.0.0.1:5000/", headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]],
-                       body: "Action=DescribeStacks&Version=2010-05-15&StackName=CDKToolkit", region: "eu-west-1", service: "cloudformation", token: "tok"),
-            OracleCase(method: "POST", url: "https://iam.cn-north-1.amazonaws.com.cn/", headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"], ["X-Custom", "  a   b  "]],
-                       body: "Action=ListRoles&Version=2010-05-08&Marker=abc%2Bdef", region: "cn-north-1", service: "iam", token: nil),
-            OracleCase(method: "GET", url: "https://example.amazonaws.com/path/to/x?b=2&a=1", headers: [], body: "", region: "us-gov-west-1", service: "service", token: nil),
+            OracleCase(
+                method: "POST", url: "https://sts.us-east-1.amazonaws.com/", headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]],
+                body: "Action=GetCallerIdentity&Version=2011-06-15", region: "us-east-1", service: "sts", token: nil),
+            OracleCase(
+                method: "POST", url: "https://iam.amazonaws.com/", headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]],
+                body: "Action=GetRole&Version=2010-05-08&RoleName=cdk-hnb659fds-deploy-role-222222222222-us-east-1", region: "us-east-1", service: "iam",
+                token: "FQoGZXIvYXdzE%2F+token=="),
+            OracleCase(
+                method: "POST", url: "http://127.0.0.1:5000/", headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]],
+                body: "Action=DescribeStacks&Version=2010-05-15&StackName=CDKToolkit", region: "eu-west-1", service: "cloudformation", token: "tok"),
+            OracleCase(
+                method: "POST", url: "https://iam.cn-north-1.amazonaws.com.cn/",
+                headers: [["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"], ["X-Custom", "  a   b  "]],
+                body: "Action=ListRoles&Version=2010-05-08&Marker=abc%2Bdef", region: "cn-north-1", service: "iam", token: nil),
+            OracleCase(
+                method: "GET", url: "https://example.amazonaws.com/path/to/x?b=2&a=1", headers: [], body: "", region: "us-gov-west-1", service: "service",
+                token: nil),
         ]
         let oracle = try runOracle(cases)
         #expect(oracle.count == cases.count)
         for (index, item) in cases.enumerated() {
-            var request = HTTPRequest(method: item.method, url: try #require(URL(string: item.url)),
-                                      headers: item.headers.map { (name: $0[0], value: $0[1]) }, body: Data(item.body.utf8))
+            var request = HTTPRequest(
+                method: item.method, url: try #require(URL(string: item.url)),
+                headers: item.headers.map { (name: $0[0], value: $0[1]) }, body: Data(item.body.utf8))
             var credentials = suiteCredentials
             credentials.sessionToken = item.token
             SigV4Signer(credentials: credentials, region: item.region, service: item.service).sign(&request, at: suiteDate)

@@ -1,11 +1,13 @@
 // XMLDocumentParserTests — hardened parsing: shapes kept, hostile documents refused.
 import Foundation
 import Testing
+
 @testable import TrustlineAWS
 
 @Suite struct XMLDocumentParserTests {
     @Test func localNamesTextAndEntities() throws {
-        let root = try XMLDocumentParser.parse("<a:Root xmlns:a=\"urn:x\"><a:Item>one &amp; two &lt;3&gt; &#65;</a:Item><Item><![CDATA[<raw>]]></Item></a:Root>")
+        let root = try XMLDocumentParser.parse(
+            "<a:Root xmlns:a=\"urn:x\"><a:Item>one &amp; two &lt;3&gt; &#65;</a:Item><Item><![CDATA[<raw>]]></Item></a:Root>")
         #expect(root.name == "Root")
         #expect(root.children("Item").map(\.text) == ["one & two <3> A", "<raw>"])
     }

@@ -1,6 +1,7 @@
 // AuditEvaluatorTests — every check and the remediation rule, on snapshots built by hand.
 import Foundation
 import Testing
+
 @testable import TrustlineCore
 
 /// Snapshots shaped like a real CDK bootstrap (roles trust their own account plus TrustedAccounts).
@@ -52,19 +53,24 @@ enum Org {
     ) -> EnvironmentSnapshot {
         let stack = StackSnapshot(
             name: "CDKToolkit", status: status,
-            parameters: ["TrustedAccounts": trusted.joined(separator: ","), "TrustedAccountsForLookup": lookup.joined(separator: ","),
-                         "CloudFormationExecutionPolicies": policies.joined(separator: ","), "Qualifier": qualifier],
+            parameters: [
+                "TrustedAccounts": trusted.joined(separator: ","), "TrustedAccountsForLookup": lookup.joined(separator: ","),
+                "CloudFormationExecutionPolicies": policies.joined(separator: ","), "Qualifier": qualifier,
+            ],
             bootstrapVersion: version, creationTime: Date(timeIntervalSince1970: 1_790_000_000), lastUpdatedTime: Date(timeIntervalSince1970: 1_795_000_000))
         let roles = RoleKind.allCases.map { kind -> RoleSnapshot in
             let name = kind.roleName(qualifier: qualifier, account: dev, region: region)
             let trust: String
             switch kind {
-            case .cfnExec: trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudformation.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+            case .cfnExec:
+                trust =
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudformation.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
             case .lookup: trust = cdkTrust(trusted: Array(Set(trusted + lookup)).sorted())
             default: trust = cdkTrust(trusted: trusted)
             }
-            return RoleSnapshot(kind: kind, name: name, arn: "arn:aws:iam::\(dev):role/\(name)", trustPolicy: trustOverride[kind] ?? trust,
-                                attachedPolicies: kind == .cfnExec ? policies.map { PolicySnapshot(name: String($0.split(separator: "/").last ?? ""), arn: $0) } : [])
+            return RoleSnapshot(
+                kind: kind, name: name, arn: "arn:aws:iam::\(dev):role/\(name)", trustPolicy: trustOverride[kind] ?? trust,
+                attachedPolicies: kind == .cfnExec ? policies.map { PolicySnapshot(name: String($0.split(separator: "/").last ?? ""), arn: $0) } : [])
         }
         return EnvironmentSnapshot(environment: "dev", account: dev, region: region, reachedAccount: dev, stack: stack, roles: roles)
     }
@@ -98,14 +104,20 @@ enum Org {
         #expect(checks(evaluation).contains(.unexpectedTrust))  // tools2 is not named for dev
         let missing = try #require(evaluation.findings.first { $0.check == .pipelineTrustMissing })
         #expect(missing.severity == .critical)
-        #expect(missing.message == "Pipeline account 111111111111 (tools) cannot assume the deploy, file-publishing and image-publishing roles in aws://222222222222/us-east-1: it cannot deploy here.")
+        #expect(
+            missing.message
+                == "Pipeline account 111111111111 (tools) cannot assume the deploy, file-publishing and image-publishing roles in aws://222222222222/us-east-1: it cannot deploy here."
+        )
         #expect(missing.evidence["stackParameter.TrustedAccounts"] == Org.tools2)
         #expect(missing.evidence["deploy"]?.contains("not trusted") == true)
         #expect(missing.evidence["stackLastUpdated"] != nil)
         // The fix keeps tools2 (trusted today) and restores tools; tools2 offered for removal separately.
         let fix = try #require(evaluation.remediation)
-        #expect(fix.argv == ["cdk", "bootstrap", "aws://222222222222/us-east-1", "--profile", "dev", "--trust", Org.tools, "--trust", Org.tools2,
-                             "--trust-for-lookup", Org.tools, "--cloudformation-execution-policies", Org.admin])
+        #expect(
+            fix.argv == [
+                "cdk", "bootstrap", "aws://222222222222/us-east-1", "--profile", "dev", "--trust", Org.tools, "--trust", Org.tools2,
+                "--trust-for-lookup", Org.tools, "--cloudformation-execution-policies", Org.admin,
+            ])
         #expect(fix.untrust == [Org.tools2])
         #expect(fix.untrustCommand == "cdk bootstrap aws://222222222222/us-east-1 --profile dev --untrust 444444444444")
         #expect(fix.fixes == [.pipelineTrustMissing, .lookupTrustMissing])
@@ -116,7 +128,10 @@ enum Org {
         let evaluation = try evaluate(snapshot)
         #expect(checks(evaluation) == [.notBootstrapped])
         #expect(evaluation.result.status == .notBootstrapped)
-        #expect(evaluation.remediation?.command == "cdk bootstrap aws://222222222222/us-east-1 --profile dev --trust 111111111111 --trust-for-lookup 111111111111 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess")
+        #expect(
+            evaluation.remediation?.command
+                == "cdk bootstrap aws://222222222222/us-east-1 --profile dev --trust 111111111111 --trust-for-lookup 111111111111 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess"
+        )
     }
 
     @Test func customQualifierFoundInstead() throws {
@@ -176,7 +191,10 @@ enum Org {
         let fix = try #require(evaluation.remediation)
         #expect(fix.followUp.count == 1)
         let followUp = try #require(fix.followUp.first)
-        #expect(Array(followUp.argv.prefix(5)) == ["aws", "iam", "update-assume-role-policy", "--role-name", "cdk-hnb659fds-file-publishing-role-222222222222-us-east-1"])
+        #expect(
+            Array(followUp.argv.prefix(5)) == [
+                "aws", "iam", "update-assume-role-policy", "--role-name", "cdk-hnb659fds-file-publishing-role-222222222222-us-east-1",
+            ])
         #expect(followUp.argv.suffix(2) == ["--profile", "dev"])
         // The restored document is the template's: it trusts exactly the own account and tools, without ExternalId.
         let restored = try TrustPolicy(json: followUp.argv[6])
@@ -197,14 +215,16 @@ enum Org {
     }
 
     @Test func wildcardNarrowedToTheOrganisationIsNotAWildcard() throws {
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":"111111111111"}}}]}"#
+        let policy =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":"111111111111"}}}]}"#
         let evaluation = try evaluate(Org.snapshot(trustOverride: [.deploy: policy]))
         #expect(!checks(evaluation).contains(.wildcardTrust))
         #expect(!checks(evaluation).contains(.pipelineTrustMissing))
     }
 
     @Test func conditionalTrustIsNotTrust() throws {
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#
+        let policy =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#
         let evaluation = try evaluate(Org.snapshot(trustOverride: [.deploy: policy]))
         let missing = try #require(evaluation.findings.first { $0.check == .pipelineTrustMissing })
         #expect(missing.evidence["deploy"]?.contains("aws:SourceIp") == true)
@@ -212,7 +232,8 @@ enum Org {
     }
 
     @Test func explicitDenyOverridesTheAllow() throws {
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"sts:*"}]}"#
+        let policy =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"sts:*"}]}"#
         let evaluation = try evaluate(Org.snapshot(trustOverride: [.filePublishing: policy]))
         let missing = try #require(evaluation.findings.first { $0.check == .pipelineTrustMissing })
         #expect(missing.message.contains("the file-publishing role"))
@@ -220,7 +241,8 @@ enum Org {
     }
 
     @Test func specificPrincipalTrustIsNotAccountTrust() throws {
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/SomeoneElse"},"Action":"sts:AssumeRole"}]}"#
+        let policy =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/SomeoneElse"},"Action":"sts:AssumeRole"}]}"#
         let evaluation = try evaluate(Org.snapshot(trustOverride: [.deploy: policy]))
         #expect(checks(evaluation).contains(.pipelineTrustMissing))
         #expect(evaluation.result.roles.first { $0.kind == .deploy }?.principalTrust == [Org.tools])
@@ -261,7 +283,9 @@ enum Org {
     @Test func unhealthyAndOutdatedStack() throws {
         let evaluation = try evaluate(Org.snapshot(version: 14, status: "UPDATE_ROLLBACK_COMPLETE"))
         #expect(checks(evaluation) == [.bootstrapStackUnhealthy, .bootstrapOutdated])
-        #expect(evaluation.findings.first { $0.check == .bootstrapOutdated }?.message == "aws://222222222222/us-east-1 runs bootstrap version 14; the rules require at least 21.")
+        #expect(
+            evaluation.findings.first { $0.check == .bootstrapOutdated }?.message
+                == "aws://222222222222/us-east-1 runs bootstrap version 14; the rules require at least 21.")
     }
 
     @Test func rolledBackStackNeedsDeletingFirst() throws {
@@ -270,7 +294,8 @@ enum Org {
     }
 
     @Test func unreachableKeepsTheReason() throws {
-        let snapshot = EnvironmentSnapshot(environment: "dev", account: Org.dev, region: "us-east-1", unreachable: "sts AssumeRole failed: AccessDenied (HTTP 403)")
+        let snapshot = EnvironmentSnapshot(
+            environment: "dev", account: Org.dev, region: "us-east-1", unreachable: "sts AssumeRole failed: AccessDenied (HTTP 403)")
         let evaluation = try evaluate(snapshot)
         #expect(checks(evaluation) == [.environmentUnreachable])
         #expect(evaluation.result.status == .unreachable)
@@ -292,7 +317,9 @@ enum Org {
         let date = Date(timeIntervalSince1970: 0)
         #expect(builder.build(snapshots: [Org.snapshot()], generatedAt: date).summary.exitCode == 0)
         #expect(builder.build(snapshots: [Org.snapshot(version: 1)], generatedAt: date).summary.exitCode == 0)  // medium < high
-        #expect(AuditReportBuilder(topology: topology, failOn: .medium, version: "t").build(snapshots: [Org.snapshot(version: 1)], generatedAt: date).summary.exitCode == 1)
+        #expect(
+            AuditReportBuilder(topology: topology, failOn: .medium, version: "t").build(snapshots: [Org.snapshot(version: 1)], generatedAt: date).summary
+                .exitCode == 1)
         let broken = builder.build(snapshots: [Org.snapshot(trusted: [])], generatedAt: date)
         #expect(broken.summary.exitCode == 1)
         #expect(broken.summary.counts["critical"] == 1)

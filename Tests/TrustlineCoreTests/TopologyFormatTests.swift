@@ -31,7 +31,9 @@ struct TopologyFormatTests {
         #expect((TopologyFormat.qualifierProblem(text) == nil) == valid)
     }
 
-    @Test(arguments: [("CDKToolkit", true), ("a", true), ("My-Stack-2", true), ("1Stack", false), ("my_stack", false), (String(repeating: "a", count: 129), false)])
+    @Test(arguments: [
+        ("CDKToolkit", true), ("a", true), ("My-Stack-2", true), ("1Stack", false), ("my_stack", false), (String(repeating: "a", count: 129), false),
+    ])
     func stackNames(_ text: String, _ valid: Bool) {
         #expect((TopologyFormat.stackNameProblem(text) == nil) == valid)
     }

@@ -69,7 +69,8 @@ struct TopologyHostileInputTests {
             """
         for index in 0..<300 {
             let account = String(200_000_000_000 + index)
-            text += index == 0
+            text +=
+                index == 0
                 ? "  - {name: env\(index), account: \"\(account)\", profile: p, trust: &trust [tools]}\n"
                 : "  - {name: env\(index), account: \"\(account)\", profile: p, trust: *trust}\n"
         }

@@ -117,9 +117,11 @@ struct TopologyParserTests {
         #expect(topology.environments[0].trust == [])
     }
 
-    @Test("account ids keep their leading zeros, written plain, quoted or as a tagged string", arguments: [
-        "012345678901", "\"012345678901\"", "'012345678901'", "!!str 012345678901",
-    ])
+    @Test(
+        "account ids keep their leading zeros, written plain, quoted or as a tagged string",
+        arguments: [
+            "012345678901", "\"012345678901\"", "'012345678901'", "!!str 012345678901",
+        ])
     func leadingZeroAccount(_ written: String) throws {
         let text = TopologyTestSupport.base.replacingOccurrences(of: "\"222222222222\"", with: written)
         let topology = try TopologyTestSupport.parse(text)

@@ -17,8 +17,7 @@ struct TrustPolicyBuildingBlockTests {
     ]
 
     @Test("principal ARNs parse", arguments: validARNs)
-    func validARN(_ text: String, _ kind: PrincipalARN.Kind, _ name: String?, _ path: String, _ session: String?) throws
-    {
+    func validARN(_ text: String, _ kind: PrincipalARN.Kind, _ name: String?, _ path: String, _ session: String?) throws {
         let arn = try #require(PrincipalARN(text))
         #expect(arn.kind == kind)
         #expect(arn.name == name)

@@ -28,7 +28,8 @@ struct RemediationShellTests {
     /// argv (nothing real is ever called); returns one argv per call.
     static func runWithStub(script: URL, in directory: URL) throws -> [[String]] {
         let log = directory.appendingPathComponent("calls")
-        let stub = #"cdk() { printf '%s\0' cdk "$@" >> "$TRUSTLINE_CALLS"; printf '\036' >> "$TRUSTLINE_CALLS"; }; aws() { printf '%s\0' aws "$@" >> "$TRUSTLINE_CALLS"; printf '\036' >> "$TRUSTLINE_CALLS"; }; . "$1""#
+        let stub =
+            #"cdk() { printf '%s\0' cdk "$@" >> "$TRUSTLINE_CALLS"; printf '\036' >> "$TRUSTLINE_CALLS"; }; aws() { printf '%s\0' aws "$@" >> "$TRUSTLINE_CALLS"; printf '\036' >> "$TRUSTLINE_CALLS"; }; . "$1""#
         let result = try Subprocess.run("/bin/sh", ["-c", stub, "sh", script.path], environment: ["TRUSTLINE_CALLS": log.path], directory: directory)
         #expect(result.status == 0, "\(result.stderr)")
         let data = FileManager.default.contents(atPath: log.path) ?? Data()
@@ -56,7 +57,9 @@ struct RemediationShellTests {
         var report = ReportFixtures.mixed
         // Hostile words in every command, and a `command` string that disagrees with argv.
         for index in report.remediation.indices {
-            report.remediation[index].argv += ["--profile", Self.words[(index * 7) % Self.words.count], "--trust", Self.words[(index * 7 + 3) % Self.words.count]]
+            report.remediation[index].argv += [
+                "--profile", Self.words[(index * 7) % Self.words.count], "--trust", Self.words[(index * 7 + 3) % Self.words.count],
+            ]
             report.remediation[index].command = "touch pwned"
         }
         report.remediation[0].argv += Self.words

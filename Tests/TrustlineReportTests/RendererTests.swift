@@ -11,7 +11,10 @@ struct RendererTests {
     @Test("Markdown starts with the verdict and the exit code")
     func verdictFirst() {
         let mixed = MarkdownReport.render(ReportFixtures.mixed).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(mixed[0] == "# ❌ trustline: 4 critical, 7 high, 2 medium — pipelines cannot deploy to prod (eu-west-1), sandbox, staging; audit incomplete (legacy unreachable)")
+        #expect(
+            mixed[0]
+                == "# ❌ trustline: 4 critical, 7 high, 2 medium — pipelines cannot deploy to prod (eu-west-1), sandbox, staging; audit incomplete (legacy unreachable)"
+        )
         #expect(mixed[2].hasPrefix("**Exit code 3** — audit incomplete"))
         let healthy = MarkdownReport.render(ReportFixtures.healthy).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(healthy[0] == "# ✅ trustline: all 3 environments healthy")
@@ -58,7 +61,9 @@ struct RendererTests {
     @Test("report paths given as a list are sorted by extension")
     func reportPathList() {
         let paths = TerminalSummary.ReportPaths(["out/trustline-report.json", "out/trustline-report.md", "out/remediation.sh", "out/extra.txt"])
-        #expect(paths == .init(json: "out/trustline-report.json", markdown: "out/trustline-report.md", remediation: "out/remediation.sh", others: ["out/extra.txt"]))
+        #expect(
+            paths == .init(json: "out/trustline-report.json", markdown: "out/trustline-report.md", remediation: "out/remediation.sh", others: ["out/extra.txt"])
+        )
         let text = TerminalSummary.render(ReportFixtures.mixed, color: false, reportPaths: ["out/trustline-report.json", "out/remediation.sh"])
         #expect(text.contains("Reports:  out/trustline-report.json\n"))
         #expect(text.contains("Repair:   sh out/remediation.sh  (6 commands; review before running)"))

@@ -210,7 +210,8 @@ enum ReportFixtures {
                 evidence: ["account": tools, "baseline": "reports/trustline-report.json", "stackLastUpdated": "2026-11-20T16:42:07Z"]),
         ].sorted()
 
-        let handEditNote = "CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives."
+        let handEditNote =
+            "CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives."
         let remediation = [
             command(
                 "prod", "555555555555", "eu-west-1", profile: nil, trust: [tools], policies: [prodPolicy], fixes: [.notBootstrapped],
@@ -228,10 +229,14 @@ enum ReportFixtures {
             command(
                 "shared", "888888888888", profile: "shared", trust: [tools], policies: [admin], fixes: [.wildcardTrust, .trustDrift, .lookupTrustMissing],
                 notes: [handEditNote],
-                followUp: [FollowUpCommand(
-                    purpose: "Restore the bootstrap template's trust policy of the file-publishing role (a hand edit CloudFormation cannot see).",
-                    argv: ["aws", "iam", "update-assume-role-policy", "--role-name", "cdk-hnb659fds-file-publishing-role-888888888888-us-east-1",
-                           "--policy-document", RemediationPlanner.templateTrustPolicy(account: "888888888888", trusted: [tools]), "--profile", "shared"])]),
+                followUp: [
+                    FollowUpCommand(
+                        purpose: "Restore the bootstrap template's trust policy of the file-publishing role (a hand edit CloudFormation cannot see).",
+                        argv: [
+                            "aws", "iam", "update-assume-role-policy", "--role-name", "cdk-hnb659fds-file-publishing-role-888888888888-us-east-1",
+                            "--policy-document", RemediationPlanner.templateTrustPolicy(account: "888888888888", trusted: [tools]), "--profile", "shared",
+                        ])
+                ]),
             command("staging", "333333333333", profile: "staging", trust: [tools, tools2], policies: [admin], fixes: [.pipelineTrustMissing, .trustLost]),
         ]
 

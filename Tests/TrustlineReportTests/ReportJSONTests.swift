@@ -55,7 +55,9 @@ struct ReportJSONTests {
         BadInput(name: "not JSON", json: "# trustline report\n", code: .notJSON, mentions: "not JSON"),
         BadInput(name: "an array", json: "[1, 2]", code: .notAReport, mentions: "not an object"),
         BadInput(name: "no schemaVersion", json: #"{"findings": []}"#, code: .notAReport, mentions: "no schemaVersion"),
-        BadInput(name: "schemaVersion 2", json: #"{"schemaVersion": 2}"#, code: .unsupportedVersion, mentions: "schemaVersion is 2; this trustline reads schemaVersion 1"),
+        BadInput(
+            name: "schemaVersion 2", json: #"{"schemaVersion": 2}"#, code: .unsupportedVersion,
+            mentions: "schemaVersion is 2; this trustline reads schemaVersion 1"),
         BadInput(name: "schemaVersion as a string", json: #"{"schemaVersion": "1"}"#, code: .unsupportedVersion, mentions: #"the string "1""#),
         BadInput(name: "schemaVersion true", json: #"{"schemaVersion": true}"#, code: .unsupportedVersion, mentions: "not a number"),
         BadInput(name: "a report missing its summary", json: #"{"schemaVersion": 1}"#, code: .invalidContent, mentions: "is missing"),

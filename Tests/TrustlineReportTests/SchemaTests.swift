@@ -53,7 +53,9 @@ struct SchemaTests {
         report.environments = [
             EnvironmentResult(
                 name: "dev", account: "222222222222", region: "us-east-1", status: .unreachable, qualifier: "hnb659fds", reachedAccount: nil,
-                error: nil, stack: StackSummary(name: "CDKToolkit", status: "CREATE_FAILED", bootstrapVersion: nil, lastUpdatedTime: nil, creationTime: nil, parameters: [:]),
+                error: nil,
+                stack: StackSummary(
+                    name: "CDKToolkit", status: "CREATE_FAILED", bootstrapVersion: nil, lastUpdatedTime: nil, creationTime: nil, parameters: [:]),
                 roles: [], executionPolicies: [])
         ]
         let errors = try Self.validate(ReportJSON.encode(report))

@@ -28,7 +28,8 @@ public enum ContainerCredentials {
             do {
                 let response = try await http.send(request)
                 guard response.status == 200 else {
-                    throw CredentialError(.sourceFailed, profile: nil, detail: "container credentials endpoint \(url.host ?? "") answered HTTP \(response.status)")
+                    throw CredentialError(
+                        .sourceFailed, profile: nil, detail: "container credentials endpoint \(url.host ?? "") answered HTTP \(response.status)")
                 }
                 return try ProcessCredentials.decode(response.body, source: "container credentials endpoint", profile: nil, requireVersion: false)
             } catch let error as TransportError {
@@ -50,8 +51,9 @@ public enum ContainerCredentials {
             throw CredentialError(.invalidProfile, profile: nil, detail: "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL")
         }
         guard scheme == "https" || (scheme == "http" && (url.isLoopback || allowedHTTPHosts.contains(host))) else {
-            throw CredentialError(.invalidProfile, profile: nil,
-                                  detail: "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, or http to a loopback or container host")
+            throw CredentialError(
+                .invalidProfile, profile: nil,
+                detail: "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, or http to a loopback or container host")
         }
         return url
     }

@@ -55,8 +55,9 @@ public final class CredentialResolver: @unchecked Sendable {
 
     /// A Query client for a profile in a region, sharing this resolver's transport and retry quota.
     public func client(profile explicit: String?, region: String? = nil) throws -> QueryClient {
-        QueryClient(http: http, credentials: try provider(profile: explicit), region: region ?? self.region(profile: explicit),
-                    endpoints: endpoints(profile: explicit), quota: quota, environment: clientEnvironment)
+        QueryClient(
+            http: http, credentials: try provider(profile: explicit), region: region ?? self.region(profile: explicit),
+            endpoints: endpoints(profile: explicit), quota: quota, environment: clientEnvironment)
     }
 
     /// The (cached) credential provider for a profile. `explicit` is a profile named on the
@@ -83,7 +84,8 @@ public final class CredentialResolver: @unchecked Sendable {
         durationSeconds: Int? = nil, region: String, endpoints: EndpointResolver
     ) -> CredentialProvider {
         let sts = STS(client: QueryClient(http: http, credentials: source, region: region, endpoints: endpoints, quota: quota, environment: clientEnvironment))
-        let input = STS.AssumeRoleInput(roleArn: roleArn, sessionName: sessionName ?? defaultSessionName(), externalId: externalId, durationSeconds: durationSeconds)
+        let input = STS.AssumeRoleInput(
+            roleArn: roleArn, sessionName: sessionName ?? defaultSessionName(), externalId: externalId, durationSeconds: durationSeconds)
         return CachedCredentialProvider(now: clientEnvironment.now) { try await sts.assumeRole(input) }
     }
 
@@ -95,9 +97,11 @@ public final class CredentialResolver: @unchecked Sendable {
         }
         let exists = profiles.exists(profile)
         if (explicit || isSource) && !exists {
-            throw CredentialError(.profileNotFound, profile: profile,
-                                  detail: isSource ? "source_profile names a profile that is in neither \(profiles.config.path) nor \(profiles.credentials.path)"
-                                                   : "no such profile in \(profiles.config.path) or \(profiles.credentials.path)")
+            throw CredentialError(
+                .profileNotFound, profile: profile,
+                detail: isSource
+                    ? "source_profile names a profile that is in neither \(profiles.config.path) nor \(profiles.credentials.path)"
+                    : "no such profile in \(profiles.config.path) or \(profiles.credentials.path)")
         }
         if exists {
             if let provider = try profileProvider(profile, chain: chain) { return provider }
@@ -107,7 +111,8 @@ public final class CredentialResolver: @unchecked Sendable {
         }
         if exists, let provider = try fileProvider(profile) { return provider }
         if isSource {
-            throw CredentialError(.invalidProfile, profile: profile, detail: "the source profile has no credentials (keys, role_arn, web identity or credential_process)")
+            throw CredentialError(
+                .invalidProfile, profile: profile, detail: "the source profile has no credentials (keys, role_arn, web identity or credential_process)")
         }
         if ContainerCredentials.isConfigured(environment) {
             let environment = self.environment
@@ -119,15 +124,17 @@ public final class CredentialResolver: @unchecked Sendable {
             let http = self.http
             return CachedCredentialProvider(now: clientEnvironment.now) { try await InstanceMetadataCredentials.fetch(environment: environment, http: http) }
         }
-        throw CredentialError(.noCredentials, profile: explicit ? profile : nil,
-                              detail: "no credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a profile in \(profiles.config.path)")
+        throw CredentialError(
+            .noCredentials, profile: explicit ? profile : nil,
+            detail: "no credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a profile in \(profiles.config.path)")
     }
 
     /// role_arn (with source_profile or credential_source), a profile's web identity, SSO.
     private func profileProvider(_ profile: String, chain: [String]) throws -> CredentialProvider? {
         if let roleArn = profiles.value("role_arn", profile: profile) {
             if let tokenFile = profiles.value("web_identity_token_file", profile: profile) {
-                return webIdentityProvider(roleArn: roleArn, tokenFile: tokenFile, sessionName: profiles.value("role_session_name", profile: profile), profile: profile)
+                return webIdentityProvider(
+                    roleArn: roleArn, tokenFile: tokenFile, sessionName: profiles.value("role_session_name", profile: profile), profile: profile)
             }
             return try assumeRoleProvider(profile, roleArn: roleArn, chain: chain)
         }
@@ -135,15 +142,19 @@ public final class CredentialResolver: @unchecked Sendable {
             throw configError(profile, "web_identity_token_file", "web_identity_token_file needs role_arn in the same profile")
         }
         if profiles.value("sso_session", profile: profile) != nil || profiles.value("sso_start_url", profile: profile) != nil {
-            throw configError(profile, profiles.value("sso_session", profile: profile) != nil ? "sso_session" : "sso_start_url",
-                              "IAM Identity Center (SSO) profiles are not supported yet; use `aws configure export-credentials --profile \(profile) --format process` as a credential_process")
+            throw configError(
+                profile, profiles.value("sso_session", profile: profile) != nil ? "sso_session" : "sso_start_url",
+                "IAM Identity Center (SSO) profiles are not supported yet; use `aws configure export-credentials --profile \(profile) --format process` as a credential_process"
+            )
         }
         return nil
     }
 
     /// Keys in the credentials file, credential_process, keys in the config file.
     private func fileProvider(_ profile: String) throws -> CredentialProvider? {
-        if let section = profiles.credentialsSection(profile), let keys = keys(in: section.values, source: "credentials file \(profiles.credentials.path) [\(profile)]") {
+        if let section = profiles.credentialsSection(profile),
+            let keys = keys(in: section.values, source: "credentials file \(profiles.credentials.path) [\(profile)]")
+        {
             return StaticCredentialProvider(keys)
         }
         if let command = profiles.value("credential_process", profile: profile) {
@@ -152,7 +163,9 @@ public final class CredentialResolver: @unchecked Sendable {
                 try await ProcessCredentials.fetch(command: command, profile: profile, environment: environment)
             }
         }
-        if let section = profiles.configSection(profile), let keys = keys(in: section.values, source: "config file \(profiles.config.path) [profile \(profile)]") {
+        if let section = profiles.configSection(profile),
+            let keys = keys(in: section.values, source: "config file \(profiles.config.path) [profile \(profile)]")
+        {
             return StaticCredentialProvider(keys)
         }
         return nil
@@ -170,7 +183,8 @@ public final class CredentialResolver: @unchecked Sendable {
             if name == profile {
                 // A profile that is its own source uses its own static keys.
                 guard let section = profiles.credentialsSection(profile) ?? profiles.configSection(profile),
-                    let keys = keys(in: section.values, source: "profile \(profile)") else {
+                    let keys = keys(in: section.values, source: "profile \(profile)")
+                else {
                     throw configError(profile, "source_profile", "source_profile names this profile, which has no aws_access_key_id/aws_secret_access_key")
                 }
                 source = StaticCredentialProvider(keys)
@@ -198,7 +212,9 @@ public final class CredentialResolver: @unchecked Sendable {
         let durationSeconds = duration
         let mfaSerial = profiles.value("mfa_serial", profile: profile)
         let region = self.region(profile: profile)
-        let sts = STS(client: QueryClient(http: http, credentials: source, region: region, endpoints: endpoints(profile: profile), quota: quota, environment: clientEnvironment))
+        let sts = STS(
+            client: QueryClient(
+                http: http, credentials: source, region: region, endpoints: endpoints(profile: profile), quota: quota, environment: clientEnvironment))
         let readMFACode = self.readMFACode
         return CachedCredentialProvider(now: clientEnvironment.now) {
             var input = STS.AssumeRoleInput(roleArn: roleArn, sessionName: sessionName, externalId: externalId, durationSeconds: durationSeconds)
@@ -231,7 +247,10 @@ public final class CredentialResolver: @unchecked Sendable {
     }
 
     private func webIdentityProvider(roleArn: String, tokenFile: String, sessionName: String?, profile: String) -> CredentialProvider {
-        let sts = STS(client: QueryClient(http: http, credentials: nil, region: region(profile: profile), endpoints: endpoints(profile: profile), quota: quota, environment: clientEnvironment))
+        let sts = STS(
+            client: QueryClient(
+                http: http, credentials: nil, region: region(profile: profile), endpoints: endpoints(profile: profile), quota: quota,
+                environment: clientEnvironment))
         let sessionName = sessionName ?? defaultSessionName()
         return CachedCredentialProvider(now: clientEnvironment.now) {
             // The token file is read at each refresh: its owner (EKS, GitHub Actions) rotates it.

@@ -24,19 +24,22 @@ public enum InstanceMetadataCredentials {
             CredentialError(.sourceFailed, profile: nil, detail: "instance metadata service: \(what)")
         }
         do {
-            let tokenResponse = try await http.send(HTTPRequest(
-                method: "PUT", url: try url("/latest/api/token"),
-                headers: [(name: "X-aws-ec2-metadata-token-ttl-seconds", value: "21600")], timeout: 1))
+            let tokenResponse = try await http.send(
+                HTTPRequest(
+                    method: "PUT", url: try url("/latest/api/token"),
+                    headers: [(name: "X-aws-ec2-metadata-token-ttl-seconds", value: "21600")], timeout: 1))
             guard tokenResponse.status == 200 else { throw failed("token request answered HTTP \(tokenResponse.status)") }
             let token = String(decoding: tokenResponse.body, as: UTF8.self)
             let auth = [(name: "X-aws-ec2-metadata-token", value: token)]
-            let roleResponse = try await http.send(HTTPRequest(method: "GET", url: try url("/latest/meta-data/iam/security-credentials/"), headers: auth, timeout: 1))
+            let roleResponse = try await http.send(
+                HTTPRequest(method: "GET", url: try url("/latest/meta-data/iam/security-credentials/"), headers: auth, timeout: 1))
             guard roleResponse.status == 200,
                 let role = String(decoding: roleResponse.body, as: UTF8.self).split(separator: "\n").first.map(String.init), !role.isEmpty
             else { throw failed("no instance role (HTTP \(roleResponse.status))") }
             let encodedRole = SigV4Signer.percentEncode(role)
-            let credentialResponse = try await http.send(HTTPRequest(
-                method: "GET", url: try url("/latest/meta-data/iam/security-credentials/\(encodedRole)"), headers: auth, timeout: 1))
+            let credentialResponse = try await http.send(
+                HTTPRequest(
+                    method: "GET", url: try url("/latest/meta-data/iam/security-credentials/\(encodedRole)"), headers: auth, timeout: 1))
             guard credentialResponse.status == 200 else { throw failed("credentials request answered HTTP \(credentialResponse.status)") }
             var credentials = try ProcessCredentials.decode(credentialResponse.body, source: "instance role \(role)", profile: nil, requireVersion: false)
             credentials.source = "EC2 instance role \(role)"

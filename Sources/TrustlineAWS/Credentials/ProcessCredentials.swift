@@ -31,8 +31,9 @@ public enum ProcessCredentials {
         guard process.terminationStatus == 0 else {
             // Only the first line of stderr, shortened: enough to act on, little room for anything else.
             let firstLine = String(decoding: errorOutput.prefix(400), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-            throw CredentialError(.sourceFailed, profile: profile,
-                                  detail: "credential_process exited with status \(process.terminationStatus)\(firstLine.isEmpty ? "" : ": \(firstLine)")")
+            throw CredentialError(
+                .sourceFailed, profile: profile,
+                detail: "credential_process exited with status \(process.terminationStatus)\(firstLine.isEmpty ? "" : ": \(firstLine)")")
         }
         return try decode(output, source: "credential_process of profile \(profile)", profile: profile)
     }

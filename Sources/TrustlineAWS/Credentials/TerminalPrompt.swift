@@ -2,17 +2,20 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads an MFA code from `/dev/tty` when there is a terminal; a clear error otherwise (CI).
 public enum TerminalPrompt {
     public static let readMFACode: CredentialResolver.MFACodeReader = { serial, profile in
         guard isatty(STDIN_FILENO) == 1, let tty = fopen("/dev/tty", "r+") else {
-            throw CredentialError(.mfaUnavailable, profile: profile,
-                                  detail: "the role needs an MFA code (mfa_serial \(serial)) and there is no terminal to ask on; run where you can type it, or use credentials that need no MFA")
+            throw CredentialError(
+                .mfaUnavailable, profile: profile,
+                detail:
+                    "the role needs an MFA code (mfa_serial \(serial)) and there is no terminal to ask on; run where you can type it, or use credentials that need no MFA"
+            )
         }
         defer { fclose(tty) }
         fputs("Enter MFA code for \(serial) (profile \(profile)): ", tty)

@@ -240,8 +240,11 @@ private final class Engine: @unchecked Sendable {
         let request = transfer.request
         let host = request.url.host ?? ""
         guard let scheme = request.url.scheme?.lowercased(), scheme == "https" || (scheme == "http" && request.url.isLoopback) else {
-            transfer.finish(.failure(TransportError(kind: .protocolNotAllowed, host: host,
-                detail: "only https is allowed (http only for loopback endpoints)")))
+            transfer.finish(
+                .failure(
+                    TransportError(
+                        kind: .protocolNotAllowed, host: host,
+                        detail: "only https is allowed (http only for loopback endpoints)")))
             return
         }
         guard let handle = idleHandles.popLast() ?? curl_easy_init() else {

@@ -52,9 +52,11 @@ public struct AWSServiceError: Error, LocalizedError, Sendable, Equatable {
 
     /// Whether the caller's credentials are at fault (bad key, bad signature, expired token).
     public var isCredentialProblem: Bool {
-        ["SignatureDoesNotMatch", "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken",
-         "ExpiredTokenException", "InvalidAccessKeyId", "IncompleteSignature", "MissingAuthenticationToken",
-         "AuthFailure", "InvalidSignatureException"].contains(code)
+        [
+            "SignatureDoesNotMatch", "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken",
+            "ExpiredTokenException", "InvalidAccessKeyId", "IncompleteSignature", "MissingAuthenticationToken",
+            "AuthFailure", "InvalidSignatureException",
+        ].contains(code)
     }
 
     /// Decodes an AWS Query error body: `<ErrorResponse><Error>…` (or moto's `<Errors><Error>`).

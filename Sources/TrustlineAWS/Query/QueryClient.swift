@@ -91,14 +91,16 @@ public struct QueryClient: Sendable {
 
     /// The same client with other credentials (sharing transport, quota and environment).
     public func with(credentials: CredentialProvider?) -> QueryClient {
-        QueryClient(http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
-                    environment: environment, permittedActions: permittedActions)
+        QueryClient(
+            http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
+            environment: environment, permittedActions: permittedActions)
     }
 
     /// The same client in another region.
     public func with(region: String) -> QueryClient {
-        QueryClient(http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
-                    environment: environment, permittedActions: permittedActions)
+        QueryClient(
+            http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
+            environment: environment, permittedActions: permittedActions)
     }
 
     /// Sends the request, retrying as the policy says, and returns the `<ActionResult>` element
@@ -160,8 +162,9 @@ public struct QueryClient: Sendable {
         }
         let response = try await self.http.send(http)
         guard (200..<300).contains(response.status) else {
-            throw AWSServiceError.decode(service: request.service.rawValue, action: request.action, status: response.status,
-                                         headers: response.headers, body: response.body)
+            throw AWSServiceError.decode(
+                service: request.service.rawValue, action: request.action, status: response.status,
+                headers: response.headers, body: response.body)
         }
         do {
             return try XMLDocumentParser.parse(response.body)

@@ -78,8 +78,9 @@ public struct IAM: Sendable {
         guard let policy = result.child("Policy") else {
             throw MalformedResponseError(service: "iam", action: "GetPolicy", detail: "no Policy in the answer")
         }
-        return ManagedPolicy(name: policy.string("PolicyName") ?? "", arn: policy.string("Arn") ?? arn,
-                             defaultVersionId: policy.string("DefaultVersionId") ?? "")
+        return ManagedPolicy(
+            name: policy.string("PolicyName") ?? "", arn: policy.string("Arn") ?? arn,
+            defaultVersionId: policy.string("DefaultVersionId") ?? "")
     }
 
     /// A managed policy version's document, percent-decoded JSON.

@@ -30,8 +30,10 @@ public struct STS: Sendable {
         public var mfaSerial: String?
         public var mfaCode: String?
 
-        public init(roleArn: String, sessionName: String, externalId: String? = nil, durationSeconds: Int? = nil,
-                    mfaSerial: String? = nil, mfaCode: String? = nil) {
+        public init(
+            roleArn: String, sessionName: String, externalId: String? = nil, durationSeconds: Int? = nil,
+            mfaSerial: String? = nil, mfaCode: String? = nil
+        ) {
             self.roleArn = roleArn
             self.sessionName = sessionName
             self.externalId = externalId

@@ -54,8 +54,10 @@ private struct Run {
     var partition: String { snapshot.region.hasPrefix("cn-") ? "aws-cn" : snapshot.region.hasPrefix("us-gov-") ? "aws-us-gov" : "aws" }
 
     mutating func add(_ check: Check, _ message: String, _ evidence: [String: String] = [:]) {
-        findings.append(Finding(check: check, environment: environment.name, account: snapshot.account, region: snapshot.region,
-                                message: message, evidence: evidence))
+        findings.append(
+            Finding(
+                check: check, environment: environment.name, account: snapshot.account, region: snapshot.region,
+                message: message, evidence: evidence))
     }
 
     func label(_ account: String) -> String { AuditEvaluator.label(account, topology: topology) }
@@ -63,7 +65,8 @@ private struct Run {
     var accessDescription: String {
         if let profile = environment.profile { return "profile \(profile)" }
         if let access = environment.access {
-            return "role arn:\(partition):iam::\(environment.account):role/\(access.roleName)" + (access.sourceProfile.map { " from profile \($0)" } ?? " from the default credentials")
+            return "role arn:\(partition):iam::\(environment.account):role/\(access.roleName)"
+                + (access.sourceProfile.map { " from profile \($0)" } ?? " from the default credentials")
         }
         return "the default credentials"
     }
@@ -71,13 +74,15 @@ private struct Run {
     mutating func check() {
         if let reason = snapshot.unreachable {
             status = .unreachable
-            add(.environmentUnreachable, "Could not read \(target) with \(accessDescription): \(reason). The audit is incomplete here.",
+            add(
+                .environmentUnreachable, "Could not read \(target) with \(accessDescription): \(reason). The audit is incomplete here.",
                 ["access": accessDescription, "error": reason])
             return
         }
         if let reached = snapshot.reachedAccount, reached != snapshot.account {
             status = .unreachable
-            add(.profileAccountMismatch,
+            add(
+                .profileAccountMismatch,
                 "\(accessDescription.prefix(1).uppercased() + accessDescription.dropFirst()) reaches account \(reached), not \(snapshot.account): nothing else was checked here, to avoid auditing the wrong account.",
                 ["access": accessDescription, "reachedAccount": reached, "expectedAccount": snapshot.account])
             return
@@ -95,24 +100,32 @@ private struct Run {
         guard let stack = snapshot.stack else {
             if !snapshot.otherQualifiers.isEmpty && snapshot.roles.isEmpty {
                 status = .notBootstrapped
-                add(.qualifierMismatch,
+                add(
+                    .qualifierMismatch,
                     "\(target) has no bootstrap under qualifier \(environment.qualifier), only under \(snapshot.otherQualifiers.joined(separator: ", ")): apps synthesized with qualifier \(environment.qualifier) cannot deploy here.",
-                    ["expectedQualifier": environment.qualifier, "foundQualifiers": snapshot.otherQualifiers.joined(separator: ","), "toolkitStackName": stackName])
+                    [
+                        "expectedQualifier": environment.qualifier, "foundQualifiers": snapshot.otherQualifiers.joined(separator: ","),
+                        "toolkitStackName": stackName,
+                    ])
                 return false
             }
             if snapshot.roles.isEmpty {
                 status = .notBootstrapped
-                add(.notBootstrapped, "\(target) is not bootstrapped: there is no stack \(stackName) and no cdk-\(environment.qualifier)-* roles, so no pipeline can deploy here.",
+                add(
+                    .notBootstrapped,
+                    "\(target) is not bootstrapped: there is no stack \(stackName) and no cdk-\(environment.qualifier)-* roles, so no pipeline can deploy here.",
                     ["toolkitStackName": stackName, "qualifier": environment.qualifier])
                 return false
             }
-            add(.notBootstrapped,
+            add(
+                .notBootstrapped,
                 "\(target) has bootstrap roles for qualifier \(environment.qualifier) but no stack named \(stackName): was it bootstrapped with another --toolkit-stack-name?",
                 ["toolkitStackName": stackName, "roles": snapshot.roles.map(\.arn).joined(separator: " ")])
             return true
         }
         if let qualifier = stack.parameters["Qualifier"], !qualifier.isEmpty, qualifier != environment.qualifier {
-            add(.qualifierMismatch,
+            add(
+                .qualifierMismatch,
                 "The stack \(stack.name) in \(target) was bootstrapped with qualifier \(qualifier), but the topology expects \(environment.qualifier): the cdk-\(environment.qualifier)-* roles the apps use do not exist.",
                 ["stackQualifier": qualifier, "expectedQualifier": environment.qualifier, "stack": stack.name])
             return false
@@ -121,16 +134,20 @@ private struct Run {
             var evidence = ["stackStatus": stack.status, "stack": stack.name]
             if let reason = stack.statusReason { evidence["statusReason"] = reason }
             let what = stack.status.hasSuffix("_IN_PROGRESS") ? "is still in progress" : stack.status.contains("ROLLBACK") ? "rolled back" : "failed"
-            add(.bootstrapStackUnhealthy, "The bootstrap stack \(stack.name) in \(target) \(what) (\(stack.status))\(stack.statusReason.map { ": \($0)" } ?? "").", evidence)
+            add(
+                .bootstrapStackUnhealthy,
+                "The bootstrap stack \(stack.name) in \(target) \(what) (\(stack.status))\(stack.statusReason.map { ": \($0)" } ?? "").", evidence)
         }
         if let minimum = topology.rules.minBootstrapVersion {
             if let version = stack.bootstrapVersion {
                 if version < minimum {
-                    add(.bootstrapOutdated, "\(target) runs bootstrap version \(version); the rules require at least \(minimum).",
+                    add(
+                        .bootstrapOutdated, "\(target) runs bootstrap version \(version); the rules require at least \(minimum).",
                         ["bootstrapVersion": String(version), "minBootstrapVersion": String(minimum)])
                 }
             } else {
-                add(.bootstrapOutdated, "The stack \(stack.name) in \(target) has no BootstrapVersion output; the rules require at least \(minimum).",
+                add(
+                    .bootstrapOutdated, "The stack \(stack.name) in \(target) has no BootstrapVersion output; the rules require at least \(minimum).",
                     ["minBootstrapVersion": String(minimum)])
             }
         }
@@ -164,7 +181,8 @@ private struct Run {
             for kind in kinds {
                 guard let role = snapshot.role(kind) else {
                     failures.append(kind.rawValue)
-                    evidence[kind.rawValue] = "role \(kind.roleName(qualifier: environment.qualifier, account: snapshot.account, region: snapshot.region)) does not exist"
+                    evidence[kind.rawValue] =
+                        "role \(kind.roleName(qualifier: environment.qualifier, account: snapshot.account, region: snapshot.region)) does not exist"
                     continue
                 }
                 switch policy(of: role) {
@@ -202,7 +220,8 @@ private struct Run {
             let trust = policy.enumerateTrust(template: context(for: "000000000000"))
             if let wildcard = trust.wildcard {
                 wildcardRoles.append(role.kind.rawValue)
-                wildcardEvidence[role.kind.rawValue] = role.arn + (wildcard.conditions.isEmpty ? "" : " (only if: \(wildcard.conditions.map(\.description).joined(separator: "; ")))")
+                wildcardEvidence[role.kind.rawValue] =
+                    role.arn + (wildcard.conditions.isEmpty ? "" : " (only if: \(wildcard.conditions.map(\.description).joined(separator: "; ")))")
             }
             var allowed = Set(environment.trust).union([snapshot.account])
             if role.kind == .lookup { allowed.formUnion(environment.trustForLookup) }
@@ -218,17 +237,26 @@ private struct Run {
                 if live != expected || trust.wildcard != nil {
                     let added = live.subtracting(expected).sorted() + (trust.wildcard != nil ? ["*"] : [])
                     let removed = expected.subtracting(live).sorted()
-                    driftEvidence[role.kind.rawValue] = "\(role.arn): " + [added.isEmpty ? nil : "trusts beyond the stack parameters: \(added.joined(separator: ", "))",
-                                                                           removed.isEmpty ? nil : "no longer trusts: \(removed.joined(separator: ", "))"].compactMap { $0 }.joined(separator: "; ")
+                    driftEvidence[role.kind.rawValue] =
+                        "\(role.arn): "
+                        + [
+                            added.isEmpty ? nil : "trusts beyond the stack parameters: \(added.joined(separator: ", "))",
+                            removed.isEmpty ? nil : "no longer trusts: \(removed.joined(separator: ", "))",
+                        ].compactMap { $0 }.joined(separator: "; ")
                 }
             }
         }
         if !wildcardRoles.isEmpty {
-            add(.wildcardTrust, "Any AWS account can assume the \(wildcardRoles.joined(separator: ", ")) role\(wildcardRoles.count > 1 ? "s" : "") in \(target): the trust policy names a wildcard principal.", wildcardEvidence)
+            add(
+                .wildcardTrust,
+                "Any AWS account can assume the \(wildcardRoles.joined(separator: ", ")) role\(wildcardRoles.count > 1 ? "s" : "") in \(target): the trust policy names a wildcard principal.",
+                wildcardEvidence)
         }
         if !topology.rules.allowUnlistedTrust {
             for (account, roles) in unexpected.sorted(by: { $0.key < $1.key }) {
-                add(.unexpectedTrust, "\(target) trusts account \(account), which the topology does not name (\(roles.joined(separator: ", ")) role\(roles.count > 1 ? "s" : "")).",
+                add(
+                    .unexpectedTrust,
+                    "\(target) trusts account \(account), which the topology does not name (\(roles.joined(separator: ", ")) role\(roles.count > 1 ? "s" : "")).",
                     ["account": account, "roles": roles.joined(separator: ",")])
             }
         }
@@ -236,25 +264,37 @@ private struct Run {
             var evidence = driftEvidence
             evidence["stackParameter.TrustedAccounts"] = stack.parameters["TrustedAccounts"] ?? ""
             evidence["stackParameter.TrustedAccountsForLookup"] = stack.parameters["TrustedAccountsForLookup"] ?? ""
-            add(.trustDrift, "The live trust of \(driftEvidence.keys.sorted().joined(separator: ", ")) in \(target) differs from the stack's TrustedAccounts parameters: the role was edited by hand.", evidence)
+            add(
+                .trustDrift,
+                "The live trust of \(driftEvidence.keys.sorted().joined(separator: ", ")) in \(target) differs from the stack's TrustedAccounts parameters: the role was edited by hand.",
+                evidence)
         }
     }
 
     mutating func checkExecutionPolicies() {
         guard snapshot.stack != nil else { return }
         guard let role = snapshot.role(.cfnExec) else {
-            add(.executionPolicyMismatch, "\(target) has no cfn-exec role (\(RoleKind.cfnExec.roleName(qualifier: environment.qualifier, account: snapshot.account, region: snapshot.region))): CloudFormation cannot deploy here.")
+            add(
+                .executionPolicyMismatch,
+                "\(target) has no cfn-exec role (\(RoleKind.cfnExec.roleName(qualifier: environment.qualifier, account: snapshot.account, region: snapshot.region))): CloudFormation cannot deploy here."
+            )
             return
         }
         let attached = Set(role.attachedPolicies.compactMap(\.arn))
         let intended = Set(environment.executionPolicies)
         if attached != intended {
             var evidence = ["role": role.arn, "attached": attached.sorted().joined(separator: ","), "intended": intended.sorted().joined(separator: ",")]
-            if let parameter = snapshot.stack?.parameters["CloudFormationExecutionPolicies"] { evidence["stackParameter.CloudFormationExecutionPolicies"] = parameter }
+            if let parameter = snapshot.stack?.parameters["CloudFormationExecutionPolicies"] {
+                evidence["stackParameter.CloudFormationExecutionPolicies"] = parameter
+            }
             let missing = intended.subtracting(attached).sorted()
             let extra = attached.subtracting(intended).sorted()
-            let parts = [missing.isEmpty ? nil : "missing \(missing.joined(separator: ", "))", extra.isEmpty ? nil : "unexpected \(extra.joined(separator: ", "))"].compactMap { $0 }
-            add(.executionPolicyMismatch, "The cfn-exec role in \(target) does not carry the intended execution policies: \(parts.joined(separator: "; ")).", evidence)
+            let parts = [
+                missing.isEmpty ? nil : "missing \(missing.joined(separator: ", "))", extra.isEmpty ? nil : "unexpected \(extra.joined(separator: ", "))",
+            ].compactMap { $0 }
+            add(
+                .executionPolicyMismatch, "The cfn-exec role in \(target) does not carry the intended execution policies: \(parts.joined(separator: "; ")).",
+                evidence)
         }
         guard !topology.rules.allowAdministratorAccess.contains(environment.name) else { return }
         var broad: [String] = []
@@ -269,7 +309,8 @@ private struct Run {
             broad.append("inline policy \(policy.name)")
         }
         if !broad.isEmpty {
-            add(.executionPolicyAdmin,
+            add(
+                .executionPolicyAdmin,
                 "CloudFormation deploys to \(target) with full administrator rights (\(broad.joined(separator: ", "))), which the rules allow only in: \(topology.rules.allowAdministratorAccess.isEmpty ? "no environment" : topology.rules.allowAdministratorAccess.joined(separator: ", ")).",
                 ["role": role.arn, "policies": broad.joined(separator: ",")])
         }
@@ -280,7 +321,8 @@ private struct Run {
         if status == .ok && !findings.isEmpty { status = .findings }
         let roles: [RoleTrust] = snapshot.roles.sorted { $0.kind < $1.kind }.map { role in
             guard case .success(let policy) = policy(of: role) else {
-                return RoleTrust(kind: role.kind, arn: role.arn, trustedAccounts: [], principalTrust: [], conditionalAccounts: [], wildcard: false, services: [])
+                return RoleTrust(
+                    kind: role.kind, arn: role.arn, trustedAccounts: [], principalTrust: [], conditionalAccounts: [], wildcard: false, services: [])
             }
             let trust = policy.enumerateTrust(template: context(for: "000000000000"))
             let unconditional = trust.accounts.filter { !$0.isConditional }
@@ -292,8 +334,9 @@ private struct Run {
                 wildcard: trust.wildcard != nil, services: trust.services.sorted())
         }
         let stack = snapshot.stack.map {
-            StackSummary(name: $0.name, status: $0.status, bootstrapVersion: $0.bootstrapVersion, lastUpdatedTime: $0.lastUpdatedTime,
-                         creationTime: $0.creationTime, parameters: $0.parameters)
+            StackSummary(
+                name: $0.name, status: $0.status, bootstrapVersion: $0.bootstrapVersion, lastUpdatedTime: $0.lastUpdatedTime,
+                creationTime: $0.creationTime, parameters: $0.parameters)
         }
         return EnvironmentResult(
             name: environment.name, account: snapshot.account, region: snapshot.region, status: status, qualifier: environment.qualifier,

@@ -40,8 +40,10 @@ public struct AuditReport: Sendable, Codable, Equatable {
         }
     }
 
-    public init(tool: Tool, generatedAt: Date, topology: String, summary: Summary, environments: [EnvironmentResult], findings: [Finding],
-                remediation: [RemediationCommand]) {
+    public init(
+        tool: Tool, generatedAt: Date, topology: String, summary: Summary, environments: [EnvironmentResult], findings: [Finding],
+        remediation: [RemediationCommand]
+    ) {
         self.tool = tool
         self.generatedAt = generatedAt
         self.topology = topology
@@ -76,8 +78,10 @@ public struct EnvironmentResult: Sendable, Codable, Equatable {
     /// The cfn-exec role's attached policy ARNs.
     public var executionPolicies: [String]
 
-    public init(name: String, account: String, region: String, status: Status, qualifier: String, reachedAccount: String?, error: String?,
-                stack: StackSummary?, roles: [RoleTrust], executionPolicies: [String]) {
+    public init(
+        name: String, account: String, region: String, status: Status, qualifier: String, reachedAccount: String?, error: String?,
+        stack: StackSummary?, roles: [RoleTrust], executionPolicies: [String]
+    ) {
         self.name = name
         self.account = account
         self.region = region
@@ -125,7 +129,9 @@ public struct RoleTrust: Sendable, Codable, Equatable {
     /// Service principals (`cloudformation.amazonaws.com`…).
     public var services: [String]
 
-    public init(kind: RoleKind, arn: String, trustedAccounts: [String], principalTrust: [String], conditionalAccounts: [String], wildcard: Bool, services: [String]) {
+    public init(
+        kind: RoleKind, arn: String, trustedAccounts: [String], principalTrust: [String], conditionalAccounts: [String], wildcard: Bool, services: [String]
+    ) {
         self.kind = kind
         self.arn = arn
         self.trustedAccounts = trustedAccounts
@@ -158,8 +164,10 @@ public struct RemediationCommand: Sendable, Codable, Equatable {
     /// `cdk bootstrap` that leaves a role's parameters unchanged cannot undo them.
     public var followUp: [FollowUpCommand]
 
-    public init(environment: String, account: String, region: String, command: String, argv: [String], fixes: [Check], untrust: [String],
-                untrustCommand: String?, notes: [String], followUp: [FollowUpCommand] = []) {
+    public init(
+        environment: String, account: String, region: String, command: String, argv: [String], fixes: [Check], untrust: [String],
+        untrustCommand: String?, notes: [String], followUp: [FollowUpCommand] = []
+    ) {
         self.environment = environment
         self.account = account
         self.region = region

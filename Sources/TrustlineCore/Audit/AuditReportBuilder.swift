@@ -45,7 +45,8 @@ public struct AuditReportBuilder: Sendable {
         for finding in findings { counts[finding.severity.rawValue, default: 0] += 1 }
         let unreachable = environments.filter { $0.status == .unreachable }.count
         let exitCode = unreachable > 0 ? 3 : findings.contains { $0.severity >= failOn } ? 1 : 0
-        return AuditReport.Summary(passed: exitCode == 0, exitCode: exitCode, failOn: failOn, environments: environments.count,
-                                   unreachable: unreachable, counts: counts)
+        return AuditReport.Summary(
+            passed: exitCode == 0, exitCode: exitCode, failOn: failOn, environments: environments.count,
+            unreachable: unreachable, counts: counts)
     }
 }

@@ -19,8 +19,10 @@ public struct EnvironmentSnapshot: Sendable, Codable, Equatable {
     /// Other qualifiers with bootstrap roles for this account and region.
     public var otherQualifiers: [String]
 
-    public init(environment: String, account: String, region: String, reachedAccount: String? = nil, unreachable: String? = nil,
-                stack: StackSnapshot? = nil, roles: [RoleSnapshot] = [], otherQualifiers: [String] = []) {
+    public init(
+        environment: String, account: String, region: String, reachedAccount: String? = nil, unreachable: String? = nil,
+        stack: StackSnapshot? = nil, roles: [RoleSnapshot] = [], otherQualifiers: [String] = []
+    ) {
         self.environment = environment
         self.account = account
         self.region = region
@@ -46,8 +48,10 @@ public struct StackSnapshot: Sendable, Codable, Equatable {
     public var creationTime: Date?
     public var lastUpdatedTime: Date?
 
-    public init(name: String, status: String, statusReason: String? = nil, parameters: [String: String] = [:], bootstrapVersion: Int? = nil,
-                creationTime: Date? = nil, lastUpdatedTime: Date? = nil) {
+    public init(
+        name: String, status: String, statusReason: String? = nil, parameters: [String: String] = [:], bootstrapVersion: Int? = nil,
+        creationTime: Date? = nil, lastUpdatedTime: Date? = nil
+    ) {
         self.name = name
         self.status = status
         self.statusReason = statusReason
@@ -79,8 +83,10 @@ public struct RoleSnapshot: Sendable, Codable, Equatable {
     public var inlinePolicies: [PolicySnapshot]
     public var permissionsBoundary: String?
 
-    public init(kind: RoleKind, name: String, arn: String, trustPolicy: String?, attachedPolicies: [PolicySnapshot] = [],
-                inlinePolicies: [PolicySnapshot] = [], permissionsBoundary: String? = nil) {
+    public init(
+        kind: RoleKind, name: String, arn: String, trustPolicy: String?, attachedPolicies: [PolicySnapshot] = [],
+        inlinePolicies: [PolicySnapshot] = [], permissionsBoundary: String? = nil
+    ) {
         self.kind = kind
         self.name = name
         self.arn = arn

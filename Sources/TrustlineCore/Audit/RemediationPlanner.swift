@@ -48,7 +48,9 @@ public struct RemediationPlanner: Sendable {
         if let profile = environment.profile {
             argv += ["--profile", profile]
         } else if let access = environment.access {
-            notes.append("Run with credentials for account \(account), e.g. a profile that assumes arn:\(partition(snapshot.region)):iam::\(account):role/\(access.roleName).")
+            notes.append(
+                "Run with credentials for account \(account), e.g. a profile that assumes arn:\(partition(snapshot.region)):iam::\(account):role/\(access.roleName)."
+            )
         }
         for id in trust { argv += ["--trust", id] }
         for id in lookup { argv += ["--trust-for-lookup", id] }
@@ -66,14 +68,19 @@ public struct RemediationPlanner: Sendable {
         argv += options
 
         if let status = snapshot.stack?.status, status == "ROLLBACK_COMPLETE" || status.hasSuffix("_FAILED") {
-            notes.append("The stack \(environment.toolkitStackName) is \(status) and cannot be updated: delete it first (aws cloudformation delete-stack --stack-name \(environment.toolkitStackName) --region \(snapshot.region)); its S3 bucket and ECR repository are retained.")
+            notes.append(
+                "The stack \(environment.toolkitStackName) is \(status) and cannot be updated: delete it first (aws cloudformation delete-stack --stack-name \(environment.toolkitStackName) --region \(snapshot.region)); its S3 bucket and ECR repository are retained."
+            )
         }
         if findings.contains(where: { $0.check == .qualifierMismatch }) {
-            notes.append("This bootstraps qualifier \(environment.qualifier); apps synthesized with another qualifier keep using the old roles until they are changed.")
+            notes.append(
+                "This bootstraps qualifier \(environment.qualifier); apps synthesized with another qualifier keep using the old roles until they are changed.")
         }
         let followUp = restoreHandEdits(environment: environment, snapshot: snapshot, stack: stack, trust: trust, lookup: lookup)
         if !followUp.isEmpty {
-            notes.append("CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives.")
+            notes.append(
+                "CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives."
+            )
         }
 
         var untrustCommand: String?
@@ -94,7 +101,9 @@ public struct RemediationPlanner: Sendable {
     /// For each hand-edited role whose trust parameters the command leaves unchanged (so
     /// CloudFormation will not touch it), an `aws iam update-assume-role-policy` that puts back
     /// the policy the bootstrap template makes for those parameters.
-    func restoreHandEdits(environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, stack: StackSnapshot?, trust: [String], lookup: [String]) -> [FollowUpCommand] {
+    func restoreHandEdits(environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, stack: StackSnapshot?, trust: [String], lookup: [String])
+        -> [FollowUpCommand]
+    {
         guard let stack else { return [] }
         let account = snapshot.account
         let partition = partition(snapshot.region)
@@ -116,7 +125,10 @@ public struct RemediationPlanner: Sendable {
             let restored = Self.templateTrustPolicy(account: account, trusted: expected.sorted(), partition: partition, denyExternalId: denyExternalId)
             var argv = ["aws", "iam", "update-assume-role-policy", "--role-name", role.name, "--policy-document", restored]
             if let profile = environment.profile { argv += ["--profile", profile] }
-            out.append(FollowUpCommand(purpose: "Restore the bootstrap template's trust policy of the \(role.kind.rawValue) role (a hand edit CloudFormation cannot see).", argv: argv))
+            out.append(
+                FollowUpCommand(
+                    purpose: "Restore the bootstrap template's trust policy of the \(role.kind.rawValue) role (a hand edit CloudFormation cannot see).",
+                    argv: argv))
         }
         return out
     }

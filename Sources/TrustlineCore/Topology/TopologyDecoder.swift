@@ -111,7 +111,8 @@ struct TopologyDecoder {
         }
         draft.minBootstrapVersion = integer(fields["minBootstrapVersion"], path: join(path, "minBootstrapVersion"))
         draft.allowAdministratorAccess = strings(
-            fields["allowAdministratorAccess"], path: join(path, "allowAdministratorAccess")) { _ in nil }
+            fields["allowAdministratorAccess"], path: join(path, "allowAdministratorAccess")
+        ) { _ in nil }
         draft.allowUnlistedTrust = boolean(fields["allowUnlistedTrust"], path: join(path, "allowUnlistedTrust"))
         return draft
     }

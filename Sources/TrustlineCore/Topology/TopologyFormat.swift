@@ -46,7 +46,8 @@ enum TopologyFormat {
     /// `^[A-Za-z][-A-Za-z0-9]{0,127}$`: a CloudFormation stack name.
     static func stackNameProblem(_ text: String) -> String? {
         let bytes = Array(text.utf8)
-        let valid = (1...128).contains(bytes.count) && isLetter(bytes[0])
+        let valid =
+            (1...128).contains(bytes.count) && isLetter(bytes[0])
             && bytes.allSatisfy { isAlphanumeric($0) || $0 == 0x2D }
         return valid ? nil : "'\(display(text))' is not a CloudFormation stack name (a letter, then up to 127 letters, digits or '-')"
     }
@@ -80,7 +81,8 @@ enum TopologyFormat {
     /// A pipeline or environment name: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`, and not an account id.
     static func nameProblem(_ text: String) -> String? {
         let bytes = Array(text.utf8)
-        let valid = (1...64).contains(bytes.count) && isAlphanumeric(bytes[0])
+        let valid =
+            (1...64).contains(bytes.count) && isAlphanumeric(bytes[0])
             && bytes.allSatisfy { isAlphanumeric($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
         if !valid {
             return "'\(display(text))' is not a valid name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit)"

@@ -176,7 +176,9 @@ struct TopologyResolver {
                 for region in uniqueValues(regions) {
                     let key = "\(account.value)/\(region.value)"
                     if let other = targets[key] {
-                        let place = region.path.hasPrefix(environment.path) ? region : Located(value: region.value, mark: environment.mark, path: "\(environment.path).regions")
+                        let place =
+                            region.path.hasPrefix(environment.path)
+                            ? region : Located(value: region.value, mark: environment.mark, path: "\(environment.path).regions")
                         report(place.mark, place.path, "aws://\(key) is already the target of environment '\(other.environment)' (line \(other.line))")
                     } else {
                         targets[key] = (name?.value ?? "?", environment.mark.line)
@@ -262,7 +264,9 @@ struct TopologyResolver {
             let partitions = Set(regions.map { TopologyFormat.partition(ofRegion: $0.value) })
             if partitions.count > 1 {
                 let place = first.path.hasPrefix(environment.path) ? first.mark : environment.mark
-                report(place, "\(environment.path).regions", "mixes partitions (\(partitions.sorted().joined(separator: ", "))); an account lives in one partition")
+                report(
+                    place, "\(environment.path).regions", "mixes partitions (\(partitions.sorted().joined(separator: ", "))); an account lives in one partition"
+                )
             } else {
                 partition = partitions.first
             }
@@ -276,7 +280,8 @@ struct TopologyResolver {
             if let account, arn.account != "aws", arn.account != account.value {
                 report(
                     policy.mark, policy.path,
-                    "'\(shown)' belongs to account \(arn.account), but \(label) is account \(account.value); CloudFormation can only use managed policies of its own account or AWS managed ones")
+                    "'\(shown)' belongs to account \(arn.account), but \(label) is account \(account.value); CloudFormation can only use managed policies of its own account or AWS managed ones"
+                )
             }
         }
     }

@@ -248,7 +248,8 @@ private struct AliasExpander {
         }
         guard let target = anchors[name] else {
             throw YAMLLoader.Failure(
-                mark: mark, message: "invalid YAML: unknown alias '*\(TopologyFormat.display(name))' (define '&\(TopologyFormat.display(name))' before using it)")
+                mark: mark,
+                message: "invalid YAML: unknown alias '*\(TopologyFormat.display(name))' (define '&\(TopologyFormat.display(name))' before using it)")
         }
         guard depth - 1 + target.height <= YAMLLoader.maximumDepth else {
             throw YAMLLoader.Failure(mark: mark, message: "the document is nested more than \(YAMLLoader.maximumDepth) levels deep once aliases are expanded")
@@ -263,7 +264,9 @@ private struct AliasExpander {
         guard nodes <= YAMLLoader.maximumNodes, bytes <= YAMLLoader.maximumScalarBytes else {
             throw YAMLLoader.Failure(
                 mark: mark,
-                message: "the document expands to more than \(YAMLLoader.maximumNodes) nodes or \(YAMLLoader.maximumScalarBytes) bytes of text (through aliases?); refusing to read it")
+                message:
+                    "the document expands to more than \(YAMLLoader.maximumNodes) nodes or \(YAMLLoader.maximumScalarBytes) bytes of text (through aliases?); refusing to read it"
+            )
         }
     }
 
