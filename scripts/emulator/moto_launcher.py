@@ -33,6 +33,8 @@ moto 5.2.1 gaps fixed here (each by replacing one moto function; see README.md):
   iam-role-managed     ManagedPolicyArns of stack-made roles were never attached.
   iam-role-update      A stack update did not re-apply a role's trust policy, inline
                        policies, managed policies or permissions boundary.
+  query-raw-body       Query signatures were checked against a re-encoded body (space as
+                       "+"), so a correctly signed %20 failed; now against the bytes sent.
   sts-unsigned-web-identity  With auth on, AssumeRoleWithWebIdentity/AssumeRoleWithSAML
                        without a signature answered 500; AWS accepts them unsigned.
   sts-trust            AssumeRole succeeded for any ARN, even for a role that does not
@@ -500,6 +502,25 @@ def patch_sts_trust() -> None:
 # --------------------------------------------------------------------------------------
 
 
+def patch_query_raw_body() -> None:
+    """moto checks the SigV4 signature of a form-encoded Query request against a body it
+    re-encodes from the parsed form (a space becomes "+"), not against the bytes that were sent:
+    a body encoding a space as %20 -- valid, and what SigV4 clients send -- gets
+    SignatureDoesNotMatch, where AWS (hashing the bytes it received) accepts it. Keep the raw
+    body: have werkzeug cache it before the form is parsed, so moto's raw_body is what was signed."""
+    from moto.core import responses
+
+    original_setup_class = responses.BaseResponse.setup_class
+
+    def setup_class(self: Any, request: Any, full_url: Any, headers: Any, use_raw_body: bool = False) -> Any:
+        if hasattr(request, "get_data") and not hasattr(request, "body"):
+            request.get_data(cache=True, parse_form_data=False)
+        return original_setup_class(self, request, full_url, headers, use_raw_body)
+
+    responses.BaseResponse.setup_class = setup_class
+    APPLIED_PATCHES.append("query-raw-body")
+
+
 def patch_unsigned_sts() -> None:
     """AWS accepts AssumeRoleWithWebIdentity and AssumeRoleWithSAML unsigned (the token is the
     credential); moto with auth on demands an Authorization header and answers 500 without one."""
@@ -531,6 +552,7 @@ def apply_patches(trust_check: bool = True, unpatched: bool = False) -> list[str
         return []
     patch_cloudformation()
     patch_iam_roles()
+    patch_query_raw_body()
     patch_unsigned_sts()
     if trust_check:
         patch_sts_trust()
