@@ -37,6 +37,30 @@ extension Trustline {
         @Option(help: "Evaluate saved snapshots instead of reading AWS.")
         var fromSnapshots: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "The previous report (trustline-report.json): trust it had and this audit no longer finds is trust-lost.", valueName: "report.json"))
+        var baseline: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Publish a summary to sns:TOPIC_ARN when something changed since --baseline (without one: when the audit does not pass).",
+                valueName: "sns:topic-arn"),
+            transform: NotificationTarget.init(argument:))
+        var notify: NotificationTarget?
+
+        @Option(help: ArgumentHelp("The AWS profile that publishes the notification (default: the default credential chain).", valueName: "profile"))
+        var notifyProfile: String?
+
+        @Option(help: ArgumentHelp("Where people find the report, as the notification says (default: the JSON report's path).", valueName: "path-or-url"))
+        var notifyReportLocation: String?
+
+        @Option(help: "Also write a JUnit XML report here (one test case per environment × check), for CodeBuild, GitLab, Jenkins.")
+        var junit: String?
+
+        @Option(help: "Also write a SARIF 2.1.0 report here (findings at the environment's line in the topology), for GitHub code scanning.")
+        var sarif: String?
+
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
@@ -45,10 +69,14 @@ extension Trustline {
 
         func validate() throws {
             guard concurrency >= 1 && concurrency <= 512 else { throw ValidationError("--concurrency must be from 1 to 512") }
+            if notify == nil && (notifyProfile != nil || notifyReportLocation != nil) {
+                throw ValidationError("--notify-profile and --notify-report-location need --notify")
+            }
         }
 
         func run() async throws {
             let topology = try loadTopology(topology)
+            let previous = try baseline.map(loadReport)
             let snapshots: [EnvironmentSnapshot]
             if let fromSnapshots {
                 snapshots = try readSnapshots(fromSnapshots)
@@ -64,8 +92,15 @@ extension Trustline {
             if let saveSnapshots {
                 try writeFile(try snapshotEncoder().encode(snapshots), to: saveSnapshots)
             }
-            let report = AuditReportBuilder(topology: topology, failOn: failOn, version: Trustline.configuration.version)
+            var report = AuditReportBuilder(topology: topology, failOn: failOn, version: Trustline.configuration.version)
                 .build(snapshots: snapshots, generatedAt: Date())
+            var changes: ReportDiff?
+            if let previous, let baseline {
+                let comparison = BaselineComparison(baseline: previous, baselinePath: baseline, topology: topology)
+                report = comparison.apply(to: report)
+                changes = ReportDiff.compare(
+                    baseline: previous, current: report, baselinePath: baseline, currentPath: nil, accountNames: comparison.accountNames)
+            }
 
             let directory = URL(fileURLWithPath: out, isDirectory: true)
             let json = directory.appendingPathComponent("trustline-report.json")
@@ -74,8 +109,17 @@ extension Trustline {
             do {
                 try AtomicFileWriter.write(try ReportJSON.encode(report), to: json)
                 try AtomicFileWriter.write(Data(MarkdownReport.render(report).utf8), to: markdown)
-                try AtomicFileWriter.write(Data(RemediationScript.render(report).utf8), to: script)
-                try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+                try AtomicFileWriter.write(Data(RemediationScript.render(report).utf8), to: script, permissions: 0o755)
+                if let junit { try AtomicFileWriter.write(Data(JUnitReport.render(report).utf8), to: URL(fileURLWithPath: junit)) }
+                if let sarif { try AtomicFileWriter.write(Data(SARIFReport.render(report, topology: topology).utf8), to: URL(fileURLWithPath: sarif)) }
+                // GitHub Actions shows this file on the run's page; append, as every step may write to it.
+                if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+                    if !FileManager.default.fileExists(atPath: summary) { FileManager.default.createFile(atPath: summary, contents: nil) }
+                    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: summary))
+                    defer { try? handle.close() }
+                    try handle.seekToEnd()
+                    try handle.write(contentsOf: Data((MarkdownReport.render(report) + "\n").utf8))
+                }
             } catch {
                 FileHandle.standardError.write(Data("trustline: error: cannot write the reports to \(out): \(error.localizedDescription)\n".utf8))
                 throw ExitCode(ExitStatus.inputError.rawValue)
@@ -83,6 +127,11 @@ extension Trustline {
             if !quiet {
                 let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 print(TerminalSummary.render(report, color: color, reportPaths: [json.path, markdown.path, script.path]), terminator: "")
+            }
+            if let changes, !quiet { print("\n" + DiffReport.text(changes, heading: "Since the baseline"), terminator: "") }
+            if let notify {
+                _ = await notify.publishIfNeeded(
+                    report: report, diff: changes, profile: notifyProfile, reportLocation: notifyReportLocation ?? json.path, quiet: quiet)
             }
             throw ExitCode(Int32(report.summary.exitCode))
         }

@@ -12,7 +12,7 @@ struct Trustline: AsyncParsableCommand {
             2 usage, topology or input error; 3 incomplete (something could not be read).
             """,
         version: "0.1.0",
-        subcommands: [Audit.self, Plan.self, Validate.self, Whoami.self]
+        subcommands: [Audit.self, Plan.self, Diff.self, Preflight.self, Validate.self, Whoami.self]
     )
 
     /// Runs the command, mapping ArgumentParser's usage errors to exit code 2 (the contract)

@@ -66,7 +66,20 @@ actor EmulatedOrganisation {
         return try await task.value
     }
 
-    private func start(scenario: String) async throws -> OrganisationState {
+    /// A private organisation built from a scenario file of the caller's (e.g. a copy of
+    /// `scenarios/minimal.yaml`), for tests that change the live state: one per `key`, never
+    /// shared with the tests that use `state(scenario:)`. `environment` is added to the
+    /// emulator's own (e.g. `PYTHONPATH` for a test's extra moto patch).
+    func state(scenarioFile: URL, key: String, environment: [String: String] = [:]) async throws -> OrganisationState {
+        let name = "file:" + key
+        if let task = running[name] { return try await task.value }
+        let task = Task { try await start(scenario: key, file: scenarioFile, environment: environment) }
+        running[name] = task
+        return try await task.value
+    }
+
+    private func start(scenario: String, file: URL? = nil, environment: [String: String] = [:]) async throws -> OrganisationState {
+        let scenarioFile = file ?? PackagePaths.root.appendingPathComponent("scenarios/\(scenario).yaml")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-org-\(scenario)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let log = directory.appendingPathComponent("org.log")
@@ -75,9 +88,10 @@ actor EmulatedOrganisation {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "python3", PackagePaths.root.appendingPathComponent("scripts/emulator/org.py").path, "up",
-            "--scenario", PackagePaths.root.appendingPathComponent("scenarios/\(scenario).yaml").path,
+            "--scenario", scenarioFile.path,
             "--dir", directory.path, "--until-stdin-eof",
         ]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdin = Pipe()
         process.standardInput = stdin
         let logHandle = try FileHandle(forWritingTo: log)
