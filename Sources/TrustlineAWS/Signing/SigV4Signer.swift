@@ -103,6 +103,8 @@ public struct SigV4Signer: Sendable {
         return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
+    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+
     static let unreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8))
 
     /// Percent-encodes every byte except `A-Za-z0-9-_.~`, with upper-case hex digits.
@@ -113,7 +115,9 @@ public struct SigV4Signer: Sendable {
             if unreserved.contains(byte) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                out += String(format: "%%%02X", byte)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(Unicode.Scalar(upperHexDigits[Int(byte >> 4)]))
+                out.unicodeScalars.append(Unicode.Scalar(upperHexDigits[Int(byte & 0x0F)]))
             }
         }
         return out
@@ -134,7 +138,16 @@ public struct SigV4Signer: Sendable {
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hex; table-driven (it runs three times per signed request).
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in digest {
+            bytes.append(hexDigits[Int(byte >> 4)])
+            bytes.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

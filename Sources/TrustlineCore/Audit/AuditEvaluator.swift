@@ -22,10 +22,11 @@ public struct AuditEvaluator: Sendable {
     public static let defaultToolkitStackName = "CDKToolkit"
 
     public func evaluate(_ snapshot: EnvironmentSnapshot, environment: DeploymentEnvironment) -> EnvironmentEvaluation {
-        var run = Run(topology: topology, environment: environment, snapshot: snapshot)
+        let parsed = ParsedRoles(snapshot)
+        var run = Run(topology: topology, environment: environment, snapshot: snapshot, parsed: parsed)
         run.check()
         let findings = run.findings.sorted()
-        let remediation = RemediationPlanner(topology: topology).plan(environment: environment, snapshot: snapshot, findings: findings)
+        let remediation = RemediationPlanner(topology: topology).plan(environment: environment, snapshot: snapshot, findings: findings, parsed: parsed)
         return EnvironmentEvaluation(result: run.result(findings: findings), findings: findings, remediation: remediation)
     }
 
@@ -41,13 +42,15 @@ private struct Run {
     let topology: Topology
     let environment: DeploymentEnvironment
     let snapshot: EnvironmentSnapshot
+    let parsed: ParsedRoles
     var findings: [Finding] = []
     var status: EnvironmentResult.Status = .ok
 
-    init(topology: Topology, environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot) {
+    init(topology: Topology, environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, parsed: ParsedRoles) {
         self.topology = topology
         self.environment = environment
         self.snapshot = snapshot
+        self.parsed = parsed
     }
 
     var target: String { "aws://\(snapshot.account)/\(snapshot.region)" }
@@ -155,10 +158,11 @@ private struct Run {
     }
 
     func policy(of role: RoleSnapshot) -> Result<TrustPolicy, Error> {
-        guard let document = role.trustPolicy else {
-            return .failure(TrustPolicyError(.invalidJSON, path: "", "the role has no trust policy"))
+        switch parsed.policy(role.kind) {
+        case .success(let policy): return .success(policy)
+        case .failure(let error): return .failure(error)
+        case nil: return .failure(TrustPolicyError(.invalidJSON, path: "", "the role has no trust policy"))
         }
-        return Result { try TrustPolicy(json: document) }
     }
 
     func context(for account: String) -> AssumeRoleContext {
@@ -216,8 +220,7 @@ private struct Run {
         var driftEvidence: [String: String] = [:]
         let stack = snapshot.stack
         for role in snapshot.roles where role.kind != .cfnExec {
-            guard case .success(let policy) = policy(of: role) else { continue }
-            let trust = policy.enumerateTrust(template: context(for: "000000000000"))
+            guard let trust = parsed.trust(role.kind) else { continue }
             if let wildcard = trust.wildcard {
                 wildcardRoles.append(role.kind.rawValue)
                 wildcardEvidence[role.kind.rawValue] =
@@ -320,11 +323,10 @@ private struct Run {
         var status = self.status
         if status == .ok && !findings.isEmpty { status = .findings }
         let roles: [RoleTrust] = snapshot.roles.sorted { $0.kind < $1.kind }.map { role in
-            guard case .success(let policy) = policy(of: role) else {
+            guard let trust = parsed.trust(role.kind) else {
                 return RoleTrust(
                     kind: role.kind, arn: role.arn, trustedAccounts: [], principalTrust: [], conditionalAccounts: [], wildcard: false, services: [])
             }
-            let trust = policy.enumerateTrust(template: context(for: "000000000000"))
             let unconditional = trust.accounts.filter { !$0.isConditional }
             return RoleTrust(
                 kind: role.kind, arn: role.arn,

@@ -18,12 +18,18 @@ public struct AuditReportBuilder: Sendable {
     /// severity, so the same state gives the same report whatever order discovery finished in.
     public func build(snapshots: [EnvironmentSnapshot], generatedAt: Date) -> AuditReport {
         let evaluator = AuditEvaluator(topology: topology)
+        let byName = Dictionary(topology.environments.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let work = snapshots.compactMap { snapshot in byName[snapshot.environment].map { (snapshot, $0) } }
+        // Evaluation is pure and independent per environment: spread it over the cores. The
+        // results are sorted below, so the report does not depend on which finished first.
+        let evaluations = EvaluationSlots(count: work.count)
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            evaluations.set(index, evaluator.evaluate(work[index].0, environment: work[index].1))
+        }
         var results: [EnvironmentResult] = []
         var findings: [Finding] = []
         var remediation: [RemediationCommand] = []
-        for snapshot in snapshots {
-            guard let environment = topology.environments.first(where: { $0.name == snapshot.environment }) else { continue }
-            let evaluation = evaluator.evaluate(snapshot, environment: environment)
+        for evaluation in evaluations.all {
             results.append(evaluation.result)
             findings += evaluation.findings
             if let command = evaluation.remediation { remediation.append(command) }
@@ -48,5 +54,27 @@ public struct AuditReportBuilder: Sendable {
         return AuditReport.Summary(
             passed: exitCode == 0, exitCode: exitCode, failOn: failOn, environments: environments.count,
             unreachable: unreachable, counts: counts)
+    }
+}
+
+/// Results written by concurrent evaluations, one slot each.
+private final class EvaluationSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [EnvironmentEvaluation?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ evaluation: EnvironmentEvaluation) {
+        lock.lock()
+        slots[index] = evaluation
+        lock.unlock()
+    }
+
+    var all: [EnvironmentEvaluation] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
     }
 }

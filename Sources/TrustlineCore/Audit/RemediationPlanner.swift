@@ -18,6 +18,10 @@ public struct RemediationPlanner: Sendable {
     ]
 
     public func plan(environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, findings: [Finding]) -> RemediationCommand? {
+        plan(environment: environment, snapshot: snapshot, findings: findings, parsed: ParsedRoles(snapshot))
+    }
+
+    func plan(environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, findings: [Finding], parsed: ParsedRoles) -> RemediationCommand? {
         let fixes = Set(findings.map(\.check)).intersection(Self.repairable).sorted()
         let unexpected = findings.contains { $0.check == .unexpectedTrust }
         guard !fixes.isEmpty || unexpected else { return nil }
@@ -28,8 +32,8 @@ public struct RemediationPlanner: Sendable {
         var current = Set(stack?.listParameter("TrustedAccounts") ?? [])
         var currentLookup = Set(stack?.listParameter("TrustedAccountsForLookup") ?? [])
         for role in snapshot.roles {
-            guard let document = role.trustPolicy, let policy = try? TrustPolicy(json: document) else { continue }
-            let trusted = policy.enumerateTrust().accounts.filter { $0.isAccountWide && !$0.isConditional }.map(\.accountID)
+            guard let trust = parsed.trust(role.kind) else { continue }
+            let trusted = trust.accounts.filter { $0.isAccountWide && !$0.isConditional }.map(\.accountID)
             switch role.kind {
             case .deploy, .filePublishing, .imagePublishing: current.formUnion(trusted)
             case .lookup: currentLookup.formUnion(trusted)
@@ -76,7 +80,7 @@ public struct RemediationPlanner: Sendable {
             notes.append(
                 "This bootstraps qualifier \(environment.qualifier); apps synthesized with another qualifier keep using the old roles until they are changed.")
         }
-        let followUp = restoreHandEdits(environment: environment, snapshot: snapshot, stack: stack, trust: trust, lookup: lookup)
+        let followUp = restoreHandEdits(environment: environment, snapshot: snapshot, stack: stack, trust: trust, lookup: lookup, parsed: parsed)
         if !followUp.isEmpty {
             notes.append(
                 "CloudFormation does not see hand edits of a role: when a role's trust parameters do not change, `cdk bootstrap` leaves the edit in place, so the follow-up restores the trust policy the bootstrap template gives."
@@ -101,9 +105,9 @@ public struct RemediationPlanner: Sendable {
     /// For each hand-edited role whose trust parameters the command leaves unchanged (so
     /// CloudFormation will not touch it), an `aws iam update-assume-role-policy` that puts back
     /// the policy the bootstrap template makes for those parameters.
-    func restoreHandEdits(environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, stack: StackSnapshot?, trust: [String], lookup: [String])
-        -> [FollowUpCommand]
-    {
+    func restoreHandEdits(
+        environment: DeploymentEnvironment, snapshot: EnvironmentSnapshot, stack: StackSnapshot?, trust: [String], lookup: [String], parsed: ParsedRoles
+    ) -> [FollowUpCommand] {
         guard let stack else { return [] }
         let account = snapshot.account
         let partition = partition(snapshot.region)
@@ -116,8 +120,7 @@ public struct RemediationPlanner: Sendable {
             let parameterSet = role.kind == .lookup ? currentLookup : currentTrusted
             // A change of parameters makes CloudFormation rewrite the role: nothing to add.
             guard expected == parameterSet else { continue }
-            guard let document = role.trustPolicy, let policy = try? TrustPolicy(json: document) else { continue }
-            let enumeration = policy.enumerateTrust()
+            guard let enumeration = parsed.trust(role.kind) else { continue }
             var live = Set(enumeration.accounts.filter { $0.isAccountWide && !$0.isConditional }.map(\.accountID))
             live.remove(account)
             let extra = enumeration.wildcard != nil || enumeration.accounts.contains { $0.accountID != account && (!$0.isAccountWide || $0.isConditional) }
