@@ -29,6 +29,25 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
         public var userAgent: String = "trustline"
 
         public init() {}
+
+        /// The defaults, with the total timeout taken from `TRUSTLINE_HTTP_TIMEOUT` (seconds) when
+        /// it is set: an operator's knob for slow links, and what lets tests of stalled answers
+        /// finish in seconds. The connect timeout never exceeds the total one.
+        /// - Throws: ``HTTPConfigurationError`` when the variable is not a positive number.
+        public init(environment: [String: String]) throws {
+            self.init()
+            if let raw = environment[Self.timeoutVariable] {
+                let text = raw.trimmingCharacters(in: .whitespaces)
+                guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 3600 else {
+                    throw HTTPConfigurationError(variable: Self.timeoutVariable, value: raw, expected: "a positive number of seconds, at most 3600")
+                }
+                totalTimeout = seconds
+                connectTimeout = min(connectTimeout, seconds)
+            }
+        }
+
+        /// The environment variable read by ``init(environment:)``.
+        public static let timeoutVariable = "TRUSTLINE_HTTP_TIMEOUT"
     }
 
     private let engine: Engine
@@ -52,6 +71,15 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
             engine.cancel(transfer)
         }
     }
+}
+
+/// A setting of the HTTP client that cannot be used.
+public struct HTTPConfigurationError: Error, LocalizedError, Sendable, Equatable {
+    public let variable: String
+    public let value: String
+    public let expected: String
+
+    public var errorDescription: String? { "\(variable)=\(value) is not valid: expected \(expected)" }
 }
 
 // MARK: - One transfer
@@ -182,13 +210,19 @@ private final class Engine: @unchecked Sendable {
         guard let multi else { return }
         while true {
             lock.lock()
-            let incoming = pending
+            let incoming = pending.map { (transfer: $0, cancelled: $0.cancelled) }
             pending.removeAll()
             let stop = stopping
             let cancelled = active.filter { $0.value.cancelled }
             lock.unlock()
 
-            for transfer in incoming { start(transfer, on: multi) }
+            for (transfer, isCancelled) in incoming {
+                if isCancelled {
+                    transfer.finish(.failure(CancellationError()))
+                } else {
+                    start(transfer, on: multi)
+                }
+            }
             for (handle, transfer) in cancelled {
                 finish(handle, transfer, on: multi, result: .failure(CancellationError()))
             }
@@ -233,10 +267,6 @@ private final class Engine: @unchecked Sendable {
     }
 
     private func start(_ transfer: Transfer, on multi: UnsafeMutableRawPointer) {
-        if transfer.cancelled {
-            transfer.finish(.failure(CancellationError()))
-            return
-        }
         let request = transfer.request
         let host = request.url.host ?? ""
         guard let scheme = request.url.scheme?.lowercased(), scheme == "https" || (scheme == "http" && request.url.isLoopback) else {

@@ -72,12 +72,14 @@ public struct QueryClient: Sendable {
     public let quota: RetryQuota
     public let environment: ClientEnvironment
     public let permittedActions: Set<String>
+    /// Paces every attempt (retries included) when set: see ``RequestPacer``.
+    public let pacer: RequestPacer?
 
     /// - Parameter credentials: `nil` for unsigned calls (`AssumeRoleWithWebIdentity`).
     public init(
         http: HTTPClient, credentials: CredentialProvider?, region: String, endpoints: EndpointResolver = EndpointResolver(),
         retry: RetryPolicy = RetryPolicy(), quota: RetryQuota = RetryQuota(), environment: ClientEnvironment = ClientEnvironment(),
-        permittedActions: Set<String> = QueryClient.readOnlyActions
+        permittedActions: Set<String> = QueryClient.readOnlyActions, pacer: RequestPacer? = nil
     ) {
         self.http = http
         self.credentials = credentials
@@ -87,24 +89,37 @@ public struct QueryClient: Sendable {
         self.quota = quota
         self.environment = environment
         self.permittedActions = permittedActions
+        self.pacer = pacer
     }
 
-    /// The same client with other credentials (sharing transport, quota and environment).
+    /// The same client with other credentials (sharing transport, quota, environment and pacer).
     public func with(credentials: CredentialProvider?) -> QueryClient {
         QueryClient(
             http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
-            environment: environment, permittedActions: permittedActions)
+            environment: environment, permittedActions: permittedActions, pacer: pacer)
     }
 
     /// The same client in another region.
     public func with(region: String) -> QueryClient {
         QueryClient(
             http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
-            environment: environment, permittedActions: permittedActions)
+            environment: environment, permittedActions: permittedActions, pacer: pacer)
+    }
+
+    /// The same client, its requests paced by `pacer` (`nil`: unpaced).
+    public func with(pacer: RequestPacer?) -> QueryClient {
+        QueryClient(
+            http: http, credentials: credentials, region: region, endpoints: endpoints, retry: retry, quota: quota,
+            environment: environment, permittedActions: permittedActions, pacer: pacer)
     }
 
     /// Sends the request, retrying as the policy says, and returns the `<ActionResult>` element
     /// (or the root element when the answer has none).
+    ///
+    /// Errors: the service's answer as ``AWSServiceError``; a 2xx answer that is not a readable
+    /// document as ``MalformedResponseError``; no complete answer as ``QueryTransportError`` (naming
+    /// the call and the attempts made); the credential provider's own error unchanged (it was
+    /// retried by the provider, never again here); `CancellationError` when the task is cancelled.
     public func send(_ request: QueryRequest) async throws -> XMLElement {
         guard permittedActions.contains("\(request.service.rawValue):\(request.action)") else {
             throw ActionNotPermittedError(service: request.service.rawValue, action: request.action)
@@ -115,11 +130,18 @@ public struct QueryClient: Sendable {
         while true {
             try Task.checkCancellation()
             do {
+                try await pacer?.acquire()
                 let root = try await attemptOnce(request, endpoint: endpoint)
                 quota.release(retryCost > 0 ? retryCost : 1)
                 return root.child("\(request.action)Result") ?? root
+            } catch let failure as CredentialFetchFailure {
+                // The provider's own client already retried; retrying here would multiply the attempts.
+                throw failure.underlying
             } catch {
                 guard let wait = retry.delay(afterAttempt: attempt, error: error, random: environment.random(), quota: quota) else {
+                    if let transport = error as? TransportError {
+                        throw QueryTransportError(service: request.service.rawValue, action: request.action, attempts: attempt, underlying: transport)
+                    }
                     throw error
                 }
                 retryCost += (RetryPolicy.retryCost(of: error) ?? 0)
@@ -156,7 +178,12 @@ public struct QueryClient: Sendable {
             headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")],
             body: Data(request.body.utf8))
         if let credentials {
-            let current = try await credentials.credentials()
+            let current: AWSCredentials
+            do {
+                current = try await credentials.credentials()
+            } catch {
+                throw CredentialFetchFailure(underlying: error)
+            }
             SigV4Signer(credentials: current, region: endpoint.signingRegion, service: request.service.signingName)
                 .sign(&http, at: environment.now())
         }
@@ -180,4 +207,33 @@ public struct MalformedResponseError: Error, LocalizedError, Sendable {
     public let action: String
     public let detail: String
     public var errorDescription: String? { "\(service) \(action) returned an unreadable answer: \(detail)" }
+}
+
+/// A Query call that got no complete answer (connection failed or reset, timed out, body over the
+/// limit…) after every attempt the retry policy allowed.
+public struct QueryTransportError: Error, LocalizedError, Sendable {
+    public let service: String
+    public let action: String
+    /// Attempts made, the last one included.
+    public let attempts: Int
+    /// The last attempt's failure.
+    public let underlying: TransportError
+
+    public init(service: String, action: String, attempts: Int, underlying: TransportError) {
+        self.service = service
+        self.action = action
+        self.attempts = attempts
+        self.underlying = underlying
+    }
+
+    public var errorDescription: String? {
+        let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+        let detail = underlying.detail.isEmpty ? "" : ": \(underlying.detail)"
+        return "\(service) \(action) failed: \(underlying.kind.rawValue) after \(tries) (HTTP request to \(underlying.host)\(detail))"
+    }
+}
+
+/// The credential provider failed during an attempt: passed through ``QueryClient/send(_:)`` unretried.
+private struct CredentialFetchFailure: Error {
+    let underlying: Error
 }
