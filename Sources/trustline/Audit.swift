@@ -31,6 +31,12 @@ extension Trustline {
         @Option(help: "Accounts read at once.")
         var concurrency: Int = 16
 
+        @Option(
+            help: ArgumentHelp(
+                "Seconds the environments of one account may take; past it they are reported unreachable (the audit is incomplete).",
+                valueName: "seconds"))
+        var deadline: Double = Discovery.defaultDeadline
+
         @Option(help: "Also save what AWS said (the snapshots) to this JSON file, for offline re-evaluation.")
         var saveSnapshots: String?
 
@@ -67,8 +73,30 @@ extension Trustline {
         @Flag(help: "Never color the terminal summary.")
         var noColor = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Audit only shard K of N (1 ≤ K ≤ N ≤ 1000): the environments whose account hashes to it. Join the shards' reports with trustline merge.",
+                valueName: "K/N"),
+            transform: Shard.init(parsing:))
+        var shard: Shard?
+
+        @Flag(help: "Show the progress on stderr even when it is not a terminal (CI logs); a terminal shows it anyway.")
+        var progress = false
+
+        @Flag(help: "Print on stderr how the reading goes (environments, requests, times), then one line per environment and its status.")
+        var verbose = false
+
         func validate() throws {
             guard concurrency >= 1 && concurrency <= 512 else { throw ValidationError("--concurrency must be from 1 to 512") }
+            guard deadline.isFinite && deadline > 0 && deadline <= 86_400 else {
+                throw ValidationError("--deadline must be a positive number of seconds, at most 86400")
+            }
+            do {
+                _ = try CurlHTTPClient.Configuration(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw ValidationError(error.localizedDescription)
+            }
+            if quiet && (verbose || progress) { throw ValidationError("--quiet cannot be combined with --verbose or --progress") }
             if notify == nil && (notifyProfile != nil || notifyReportLocation != nil) {
                 throw ValidationError("--notify-profile and --notify-report-location need --notify")
             }
@@ -76,24 +104,36 @@ extension Trustline {
 
         func run() async throws {
             let topology = try loadTopology(topology)
-            let previous = try baseline.map(loadReport)
+            // A shard reads only its accounts' environments, but is judged against the whole topology.
+            let audited = shard.map { topology.restricted(to: $0) } ?? topology
+            let meter = AuditProgress(style: AuditProgress.style(quiet: quiet, forced: progress), verbose: verbose)
+            if let shard, verbose {
+                meter.note("shard \(shard): \(AuditProgress.environments(audited.targetCount)) of \(topology.targetCount)")
+            }
+            // A whole baseline is cut down to this shard, or the other shards' environments would look removed.
+            let previous = try baseline.map(loadReport).map { whole in shard.map { whole.restricted(to: $0) } ?? whole }
             let snapshots: [EnvironmentSnapshot]
             if let fromSnapshots {
-                snapshots = try readSnapshots(fromSnapshots)
+                snapshots = try readSnapshots(fromSnapshots).filter { shard == nil || audited.environment(named: $0.environment) != nil }
             } else {
                 let resolver: CredentialResolver
                 do {
-                    resolver = try CredentialResolver(http: CurlHTTPClient(configuration: .init()))
+                    resolver = try CredentialResolver(
+                        http: RequestCounter(CurlHTTPClient(configuration: .init(environment: ProcessInfo.processInfo.environment))))
                 } catch {
                     throw fail(error)
                 }
-                snapshots = await Discovery(topology: topology, resolver: resolver, concurrency: concurrency).run()
+                meter.start(total: audited.targetCount, requests: resolver.http as? RequestCounter)
+                snapshots = await Discovery(topology: audited, resolver: resolver, concurrency: concurrency, deadline: deadline)
+                    .run(progress: { meter.update(done: $0, total: $1) })
+                meter.finish()
             }
             if let saveSnapshots {
                 try writeFile(try snapshotEncoder().encode(snapshots), to: saveSnapshots)
             }
             var report = AuditReportBuilder(topology: topology, failOn: failOn, version: Trustline.configuration.version)
                 .build(snapshots: snapshots, generatedAt: Date())
+            report.shard = shard
             var changes: ReportDiff?
             if let previous, let baseline {
                 let comparison = BaselineComparison(baseline: previous, baselinePath: baseline, topology: topology)
@@ -101,17 +141,21 @@ extension Trustline {
                 changes = ReportDiff.compare(
                     baseline: previous, current: report, baselinePath: baseline, currentPath: nil, accountNames: comparison.accountNames)
             }
+            meter.report(report.environments)
 
             let directory = URL(fileURLWithPath: out, isDirectory: true)
             let json = directory.appendingPathComponent("trustline-report.json")
             let markdown = directory.appendingPathComponent("trustline-report.md")
             let script = directory.appendingPathComponent("remediation.sh")
             do {
-                try AtomicFileWriter.write(try ReportJSON.encode(report), to: json)
-                try AtomicFileWriter.write(Data(MarkdownReport.render(report).utf8), to: markdown)
-                try AtomicFileWriter.write(Data(RemediationScript.render(report).utf8), to: script, permissions: 0o755)
-                if let junit { try AtomicFileWriter.write(Data(JUnitReport.render(report).utf8), to: URL(fileURLWithPath: junit)) }
-                if let sarif { try AtomicFileWriter.write(Data(SARIFReport.render(report, topology: topology).utf8), to: URL(fileURLWithPath: sarif)) }
+                // The whole set under the signal gate: Ctrl-C waits for it, so it is all old or all new.
+                try ReportWrites.perform {
+                    try AtomicFileWriter.write(try ReportJSON.encode(report), to: json)
+                    try AtomicFileWriter.write(Data(MarkdownReport.render(report).utf8), to: markdown)
+                    try AtomicFileWriter.write(Data(RemediationScript.render(report).utf8), to: script, permissions: 0o755)
+                    if let junit { try AtomicFileWriter.write(Data(JUnitReport.render(report).utf8), to: URL(fileURLWithPath: junit)) }
+                    if let sarif { try AtomicFileWriter.write(Data(SARIFReport.render(report, topology: topology).utf8), to: URL(fileURLWithPath: sarif)) }
+                }
                 // GitHub Actions shows this file on the run's page; append, as every step may write to it.
                 if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
                     if !FileManager.default.fileExists(atPath: summary) { FileManager.default.createFile(atPath: summary, contents: nil) }

@@ -12,7 +12,7 @@ struct Trustline: AsyncParsableCommand {
             2 usage, topology or input error; 3 incomplete (something could not be read).
             """,
         version: "0.1.0",
-        subcommands: [Audit.self, Plan.self, Diff.self, Preflight.self, Validate.self, Whoami.self]
+        subcommands: [Audit.self, Merge.self, Plan.self, Diff.self, Preflight.self, Validate.self, Whoami.self]
     )
 
     /// Runs the command, mapping ArgumentParser's usage errors to exit code 2 (the contract)
@@ -20,6 +20,8 @@ struct Trustline: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // Ctrl-C and SIGTERM: stop at once, never leave a half-written report set (SignalHandling.swift).
+            SignalHandling.install(for: command)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

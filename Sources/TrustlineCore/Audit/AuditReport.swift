@@ -13,6 +13,9 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var environments: [EnvironmentResult]
     public var findings: [Finding]
     public var remediation: [RemediationCommand]
+    /// The shard this report covers (`audit --shard K/N`); absent for a whole audit, and for the
+    /// report `trustline merge` makes of every shard's.
+    public var shard: Shard?
 
     public struct Tool: Sendable, Codable, Equatable {
         public var name: String = "trustline"
@@ -42,7 +45,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
 
     public init(
         tool: Tool, generatedAt: Date, topology: String, summary: Summary, environments: [EnvironmentResult], findings: [Finding],
-        remediation: [RemediationCommand]
+        remediation: [RemediationCommand], shard: Shard? = nil
     ) {
         self.tool = tool
         self.generatedAt = generatedAt
@@ -51,6 +54,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
         self.environments = environments
         self.findings = findings
         self.remediation = remediation
+        self.shard = shard
     }
 }
 
