@@ -40,7 +40,9 @@ enum TopologyFormat {
     /// `^[A-Za-z0-9_-]{1,10}$`: what `cdk bootstrap --qualifier` accepts.
     static func qualifierProblem(_ text: String) -> String? {
         let valid = (1...10).contains(text.utf8.count) && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == 0x5F || $0 == 0x2D }
-        return valid ? nil : "'\(display(text))' is not a bootstrap qualifier (1 to 10 letters, digits, '_' or '-')"
+        guard valid else { return "'\(display(text))' is not a bootstrap qualifier (1 to 10 letters, digits, '_' or '-')" }
+        // The CDK CLI's option parser would read `--qualifier -x` as two options.
+        return text.hasPrefix("-") ? "'\(display(text))' starts with '-': the CDK CLI would read it as an option" : nil
     }
 
     /// `^[A-Za-z][-A-Za-z0-9]{0,127}$`: a CloudFormation stack name.
