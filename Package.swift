@@ -7,6 +7,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "trustline", targets: ["trustline"]),
+        // Libraries for packages that build on trustline's layers (the fuzzers in Fuzz/ do).
+        .library(name: "TrustlineAWS", targets: ["TrustlineAWS"]),
+        .library(name: "TrustlineCore", targets: ["TrustlineCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -400,6 +400,9 @@ private struct ParseState {
 
     /// A close option name, for the error message.
     static func suggestion(for name: String) -> String {
+        // No option name is longer than 33 characters, so a longer word is never within 3 edits;
+        // skipping it keeps a huge argv word (up to 128 KiB on Linux) from costing minutes (found with the fuzz build, docs/fuzzing.md).
+        guard name.count <= 64 else { return "" }
         let known = Set(BootstrapCommandParser.options.values.map(\.name))
         func distance(_ a: String, _ b: String) -> Int {
             let (a, b) = (Array(a), Array(b))

@@ -1,7 +1,7 @@
 // TopologyIssue — one problem found in a topology file, located by file, line and field.
 
 /// One problem in a topology file.
-public struct TopologyIssue: Sendable, Equatable, CustomStringConvertible {
+public struct TopologyIssue: Sendable, Hashable, CustomStringConvertible {
     /// The file, as given to the parser.
     public var file: String
     /// The 1-based line of the value (or key) at fault; `nil` when the problem has no place

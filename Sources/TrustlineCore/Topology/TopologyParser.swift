@@ -72,8 +72,11 @@ public enum TopologyParser {
 
     /// Issues by line and column (those without a place first), repeats removed.
     private static func ordered(_ issues: [TopologyIssue]) -> [TopologyIssue] {
+        // A set, not `unique.contains`: a 1 MiB file can hold tens of thousands of issues, and the
+        // quadratic scan took minutes (found with the fuzz build, docs/fuzzing.md).
+        var seen: Set<TopologyIssue> = []
         var unique: [TopologyIssue] = []
-        for issue in issues where !unique.contains(issue) {
+        for issue in issues where seen.insert(issue).inserted {
             unique.append(issue)
         }
         return unique.enumerated()
