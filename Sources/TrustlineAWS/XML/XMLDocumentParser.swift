@@ -10,6 +10,7 @@ public struct XMLParseError: Error, LocalizedError, Sendable, Equatable {
         case malformed = "the document is not well-formed XML"
         case empty = "the document is empty"
         case tooDeep = "the document nests elements too deeply"
+        case tooManyAttributes = "an element has more attributes than the limit"
     }
 
     public let code: Code
@@ -29,11 +30,16 @@ public struct XMLParseError: Error, LocalizedError, Sendable, Equatable {
 ///
 /// Hardening: no network access (`XML_PARSE_NONET`), no entity substitution (`XML_PARSE_NOENT`
 /// is never set), no DTD loading or validation, never `XML_PARSE_HUGE`; any document with a
-/// DOCTYPE or `<!ENTITY` is refused before libxml2 sees it; size and depth are capped.
+/// DOCTYPE or `<!ENTITY` is refused before libxml2 sees it; size, depth and attributes per element
+/// are capped. Documents are read as UTF-8 (what AWS sends), whatever they declare, so that the
+/// byte scans see what libxml2 sees.
 public enum XMLDocumentParser {
     /// Largest document accepted, in bytes.
     public static let defaultMaxSize = 16 << 20
     static let maxDepth = 64
+    /// libxml2 (2.9) compares each attribute of a start tag with every one before it: 40,000
+    /// attributes on one element took 16 s. AWS sends at most a namespace declaration or two.
+    static let maxAttributes = 64
 
     private static let initialized: Bool = {
         xmlInitParser()
@@ -45,11 +51,14 @@ public enum XMLDocumentParser {
         guard data.count <= maxSize else { throw XMLParseError(.tooLarge, detail: "\(data.count) bytes, limit \(maxSize)") }
         guard !data.isEmpty else { throw XMLParseError(.empty) }
         if containsDeclaration(data) { throw XMLParseError(.doctypeNotAllowed) }
+        if hasTooManyAttributes(data) { throw XMLParseError(.tooManyAttributes, detail: "limit \(maxAttributes)") }
 
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
+                | XML_PARSE_IGNORE_ENC.rawValue)
         let document: xmlDocPtr? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
-            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), "aws-response.xml", nil, options)
+            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), "aws-response.xml", "UTF-8", options)
         }
         guard let document else {
             throw XMLParseError(.malformed, detail: lastErrorMessage())
@@ -109,6 +118,65 @@ public enum XMLDocumentParser {
                     }
                 }
                 index += 1
+            }
+            return false
+        }
+    }
+
+    /// Whether a start tag holds more than `maxAttributes` attributes (one `=` each, outside quotes).
+    /// Comments, processing instructions and CDATA sections are skipped; a linear scan of UTF-8 bytes.
+    static func hasTooManyAttributes(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            /// The index just past the first `terminator` at or after `start` (the end when absent).
+            func skip(from start: Int, to terminator: [UInt8]) -> Int {
+                var index = start
+                while index + terminator.count <= bytes.count {
+                    if bytes[index] == terminator[0], (1..<terminator.count).allSatisfy({ bytes[index + $0] == terminator[$0] }) {
+                        return index + terminator.count
+                    }
+                    index += 1
+                }
+                return bytes.count
+            }
+            func startsWith(_ prefix: [UInt8], at index: Int) -> Bool {
+                index + prefix.count <= bytes.count && prefix.indices.allSatisfy { bytes[index + $0] == prefix[$0] }
+            }
+            let (comment, commentEnd) = (Array("<!--".utf8), Array("-->".utf8))
+            let (cdata, cdataEnd) = (Array("<![CDATA[".utf8), Array("]]>".utf8))
+            let (instruction, instructionEnd) = (Array("<?".utf8), Array("?>".utf8))
+            var index = 0
+            while index < bytes.count {
+                guard bytes[index] == UInt8(ascii: "<") else {
+                    index += 1
+                    continue
+                }
+                if startsWith(comment, at: index) {
+                    index = skip(from: index + comment.count, to: commentEnd)
+                } else if startsWith(cdata, at: index) {
+                    index = skip(from: index + cdata.count, to: cdataEnd)
+                } else if startsWith(instruction, at: index) {
+                    index = skip(from: index + instruction.count, to: instructionEnd)
+                } else {
+                    // A tag: count `=` outside quoted values, up to the `>` that ends it.
+                    var attributes = 0
+                    var quote: UInt8 = 0
+                    index += 1
+                    while index < bytes.count {
+                        let byte = bytes[index]
+                        index += 1
+                        if quote != 0 {
+                            if byte == quote { quote = 0 }
+                        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                            quote = byte
+                        } else if byte == UInt8(ascii: "=") {
+                            attributes += 1
+                            if attributes > maxAttributes { return true }
+                        } else if byte == UInt8(ascii: ">") {
+                            break
+                        }
+                    }
+                }
             }
             return false
         }
