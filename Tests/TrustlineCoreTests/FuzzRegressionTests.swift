@@ -82,4 +82,41 @@ struct FuzzRegressionTests {
     @Test func bootstrapArgvCorpusReplays() throws {
         for data in try Self.inputs("bootstrap-argv") { Self.exerciseBootstrapArgv(data) }
     }
+
+    // Slow inputs found with the fuzz build (docs/fuzzing.md): each took minutes, within the
+    // limits the parsers accept.
+
+    /// An unknown option of 128 KiB (Linux's longest argv word): the "did you mean" edit distance
+    /// against every option name took over a minute; a word that long now gets no suggestion.
+    @Test(.timeLimit(.minutes(1))) func hugeUnknownOptionIsRefusedQuickly() {
+        let word = "--" + String(repeating: "a", count: 128 * 1024 - 3)
+        #expect {
+            try BootstrapCommandParser.parse(["cdk", "bootstrap", "aws://111111111111/us-east-1", word])
+        } throws: { error in
+            let error = error as? BootstrapCommandError
+            return error?.code == .unknownOption && !(error?.errorDescription ?? "").contains("did you mean")
+        }
+        // Near misses keep their suggestion.
+        #expect {
+            try BootstrapCommandParser.parse(["cdk", "bootstrap", "aws://111111111111/us-east-1", "--trusst", "1"])
+        } throws: { error in
+            (error as? BootstrapCommandError)?.errorDescription?.contains("did you mean --trust?") ?? false
+        }
+    }
+
+    /// A topology of just under 1 MiB with 50,000 issues: removing repeated issues compared each
+    /// with all before it and took minutes.
+    @Test(.timeLimit(.minutes(1))) func topologyWithManyIssuesIsReportedQuickly() throws {
+        var text = "version: 1\npipelines:\n  - name: p\n    account: \"111111111111\"\nenvironments:\n"
+        var count = 0
+        while text.utf8.count < TopologyParser.maximumFileSize - 100 {
+            text += "  - {name: e\(count), account: \"1\", bogus: 1}\n"
+            count += 1
+        }
+        #expect {
+            try TopologyParser.parse(Data(text.utf8), file: "many.yaml")
+        } throws: { error in
+            ((error as? TopologyError)?.issues.count ?? 0) >= 2 * count
+        }
+    }
 }
