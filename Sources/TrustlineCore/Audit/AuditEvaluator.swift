@@ -54,7 +54,7 @@ private struct Run {
     }
 
     var target: String { "aws://\(snapshot.account)/\(snapshot.region)" }
-    var partition: String { snapshot.region.hasPrefix("cn-") ? "aws-cn" : snapshot.region.hasPrefix("us-gov-") ? "aws-us-gov" : "aws" }
+    var partition: String { Partitions.of(region: snapshot.region) }
 
     mutating func add(_ check: Check, _ message: String, _ evidence: [String: String] = [:]) {
         findings.append(

@@ -155,6 +155,6 @@ public struct RemediationPlanner: Sendable {
     }
 
     private func partition(_ region: String) -> String {
-        region.hasPrefix("cn-") ? "aws-cn" : region.hasPrefix("us-gov-") ? "aws-us-gov" : "aws"
+        Partitions.of(region: region)
     }
 }
