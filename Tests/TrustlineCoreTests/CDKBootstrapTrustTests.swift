@@ -191,6 +191,13 @@ struct CDKBootstrapTrustTests {
         let decoded = try TrustPolicy(json: encoded)
         #expect(decoded == (try TrustPolicy(json: json)))
         verify(decoded.decision(for: Fixture.caller()), .accountWide)
+        // White space around it, ASCII or Unicode (no-break space, line separator), changes nothing;
+        // nor does JSON's own white space around plain JSON.
+        for padding in [" \n\t", "\u{00A0}", "\u{2028} "] {
+            #expect((try TrustPolicy(json: padding + encoded + padding)) == decoded)
+            #expect((try TrustPolicy(json: padding + "%7b" + encoded.dropFirst(3))) == decoded)
+        }
+        #expect((try TrustPolicy(json: " \r\n\t" + json + "\n")) == decoded)
     }
 
     @Test("evidence carries the allowing statement's JSON")

@@ -7,7 +7,7 @@ import Testing
 @testable import TrustlineCore
 
 /// A small deterministic generator (64-bit LCG), so failures reproduce.
-private struct SeededGenerator: RandomNumberGenerator {
+struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407

@@ -88,7 +88,7 @@ struct TrustEnumerator {
         for number in 0..<10_000 {
             let digits = String(number)
             let candidate = String(repeating: "0", count: 12 - digits.count) + digits
-            if !named.contains(candidate), !mentions.contains(where: { $0.contains(candidate) }) {
+            if !named.contains(candidate), !mentions.contains(where: { Self.contains($0, bytes: candidate) }) {
                 account = candidate
                 break
             }
@@ -99,6 +99,19 @@ struct TrustEnumerator {
         context.principalOrgPaths = .value("o-trustlinestranger/r-trustline/ou-trustline-stranger/")
         context.principalTags = nil
         return context
+    }
+
+    /// Whether `needle` occurs in `text` byte for byte (Foundation's `contains` bridges to
+    /// NSString, 10 % of an audit's CPU; for the ASCII account ids searched here bytes suffice).
+    static func contains(_ text: String, bytes needle: String) -> Bool {
+        let haystack = Array(text.utf8)
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty else { return true }
+        guard haystack.count >= pattern.count else { return false }
+        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
+            if haystack[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
+        }
+        return false
     }
 
     private func mentionedText() -> [String] {

@@ -189,14 +189,10 @@ struct TrustPolicyParser {
     private static func scalarText(_ value: Any) -> String? {
         if let text = value as? String { return text }
         if let number = value as? NSNumber {
-            if isBoolean(number) { return number.boolValue ? "true" : "false" }
+            if CanonicalJSON.isBoolean(number) { return number.boolValue ? "true" : "false" }
             return number.stringValue
         }
         return nil
-    }
-
-    private static func isBoolean(_ number: NSNumber) -> Bool {
-        ObjectIdentifier(type(of: number)) == ObjectIdentifier(type(of: NSNumber(value: true)))
     }
 
     // MARK: - Helpers
@@ -215,13 +211,9 @@ struct TrustPolicyParser {
         }
     }
 
-    /// Compact JSON with sorted keys; empty if the object cannot be written back.
+    /// Compact JSON with sorted keys.
     private static func json(_ object: [String: Any]) -> String {
-        guard JSONSerialization.isValidJSONObject(object),
-            let data = try? JSONSerialization.data(
-                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return "" }
-        return String(decoding: data, as: UTF8.self)
+        CanonicalJSON.string(object)
     }
 
     private static func jsonFailure(_ error: Error) -> String {
