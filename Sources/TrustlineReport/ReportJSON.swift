@@ -17,15 +17,34 @@ public enum ReportJSON {
             var container = encoder.singleValueContainer()
             try container.encode(ReportTimestamp.string(from: date))
         }
-        let pretty = String(decoding: try encoder.encode(report), as: UTF8.self)
-        return Data((compactEmptyContainers(pretty) + "\n").utf8)
+        return compactEmptyContainers(try encoder.encode(report))
     }
 
-    /// `[\n\n    ]` → `[]` and `{\n\n    }` → `{}`. JSON strings never hold a raw line break, so a
-    /// bracket followed by one can only be structure.
-    static func compactEmptyContainers(_ json: String) -> String {
-        json.replacingOccurrences(of: #"\[\n[ \n]*\]"#, with: "[]", options: .regularExpression)
-            .replacingOccurrences(of: #"\{\n[ \n]*\}"#, with: "{}", options: .regularExpression)
+    /// `[\n\n    ]` → `[]` and `{\n\n    }` → `{}`, and a trailing newline. JSON strings never
+    /// hold a raw line break, so a bracket followed by one can only be structure. A byte scan: a
+    /// regular expression over a 1,000-environment report was 1 % of the audit's CPU.
+    static func compactEmptyContainers(_ pretty: Data) -> Data {
+        let bytes = [UInt8](pretty)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 1)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+                var next = index + 1
+                while next < bytes.count, bytes[next] == UInt8(ascii: "\n") || bytes[next] == UInt8(ascii: " ") { next += 1 }
+                let close = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+                if next < bytes.count, bytes[next] == close {
+                    out += [byte, close]
+                    index = next + 1
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        out.append(UInt8(ascii: "\n"))
+        return Data(out)
     }
 
     /// Reads a report written by ``encode(_:)``.

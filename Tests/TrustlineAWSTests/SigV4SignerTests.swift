@@ -18,6 +18,27 @@ import Testing
         #expect(SigV4Signer.amzDate(suiteDate) == "20150830T123600Z")
     }
 
+    /// The arithmetic date against Foundation's calendar, over leap days, century years, the
+    /// epoch, times before it, and fractions of a second (truncated, never rounded up).
+    @Test func amzDateMatchesCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        func reference(_ date: Date) -> String {
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        }
+        var moments: [Double] = [0, -1, -86_400, -86_401, 0.999, 59.9999, 951_782_400, 951_868_799.5, 4_107_542_400, 13_574_563_200]
+        var seed: UInt64 = 42
+        for _ in 0..<2_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            moments.append(Double(seed >> 20) / Double(UInt64(1) << 44) * 8_000_000_000 - 1_000_000_000)
+        }
+        for moment in moments {
+            let date = Date(timeIntervalSince1970: moment)
+            #expect(SigV4Signer.amzDate(date) == reference(date), "at \(moment)")
+        }
+    }
+
     /// aws-sig-v4-test-suite `get-vanilla`.
     @Test func getVanilla() throws {
         let request = HTTPRequest(method: "GET", url: try #require(URL(string: "https://example.amazonaws.com/")))

@@ -134,8 +134,8 @@ private let headerCallback: tl_write_callback = { pointer, size, count, userdata
     if line.hasPrefix("HTTP/") {
         transfer.headers = [:]  // a new response (after a 100 Continue): start over
     } else if let colon = line.firstIndex(of: ":") {
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = line[..<colon].trimmingASCIIWhitespace.lowercased()
+        let value = line[line.index(after: colon)...].trimmingASCIIWhitespace
         transfer.headers[name] = value
     }
     return length

@@ -107,7 +107,7 @@ public struct IAM: Sendable {
     /// Policy documents come percent-encoded; decode `%XX` only (`+` stays `+`).
     static func decodeDocument(_ raw: String?, action: String) throws -> String {
         guard let raw else { throw MalformedResponseError(service: "iam", action: action, detail: "no policy document") }
-        guard let decoded = raw.removingPercentEncoding else {
+        guard let decoded = raw.percentDecoded else {
             throw MalformedResponseError(service: "iam", action: action, detail: "the policy document is not valid percent-encoding")
         }
         return decoded

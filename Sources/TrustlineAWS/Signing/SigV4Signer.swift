@@ -96,8 +96,8 @@ public struct SigV4Signer: Sendable {
         guard let encodedQuery, !encodedQuery.isEmpty else { return "" }
         let pairs: [(String, String)] = encodedQuery.split(separator: "&").map { item in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            let name = parts[0].percentDecoded ?? String(parts[0])
+            let value = parts.count > 1 ? (parts[1].percentDecoded ?? String(parts[1])) : ""
             return (percentEncode(name), percentEncode(value))
         }
         return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
@@ -131,11 +131,43 @@ public struct SigV4Signer: Sendable {
         return "\(host):\(port)"
     }
 
+    /// `YYYYMMDDTHHMMSSZ` in UTC, by arithmetic (Foundation's Calendar and `String(format:)`
+    /// were a third of the signer's time): days since 1970 to a proleptic Gregorian date.
     static func amzDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Civil date from a day count (H. Hinnant's algorithm): eras of 400 years from 0000-03-01.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        func digits(_ value: Int64, _ width: Int) {
+            var field = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var rest = max(value, 0)
+            for position in stride(from: width - 1, through: 0, by: -1) {
+                field[position] += UInt8(rest % 10)
+                rest /= 10
+            }
+            out += field
+        }
+        digits(year, 4)
+        digits(month, 2)
+        digits(day, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3_600, 2)
+        digits(secondOfDay / 60 % 60, 2)
+        digits(secondOfDay % 60, 2)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -4,7 +4,7 @@ import Foundation
 /// Parses `2026-11-21T10:00:00Z`, `…T10:00:00.123456Z`, `…T10:00:00+02:00` and friends.
 public enum AWSTimestamp {
     public static func parse(_ text: String) -> Date? {
-        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let s = Array(text.trimmingASCIIWhitespace.utf8)
         func number(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= s.count else { return nil }
             var value = 0
