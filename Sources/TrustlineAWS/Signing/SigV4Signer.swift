@@ -2,6 +2,12 @@
 import Crypto
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Signs requests with AWS Signature Version 4 (header form).
 ///
 /// trustline signs on its own rather than with libcurl's `CURLOPT_AWS_SIGV4`: the signature is
@@ -131,22 +137,12 @@ public struct SigV4Signer: Sendable {
         return "\(host):\(port)"
     }
 
-    /// `YYYYMMDDTHHMMSSZ` in UTC, by arithmetic (Foundation's Calendar and `String(format:)`
-    /// were a third of the signer's time): days since 1970 to a proleptic Gregorian date.
+    /// `YYYYMMDDTHHMMSSZ` in UTC, from the C library's `gmtime_r` (Foundation's Calendar and
+    /// `String(format:)` were a third of the signer's time).
     static func amzDate(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil date from a day count (H. Hinnant's algorithm): eras of 400 years from 0000-03-01.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&time, &parts)
 
         var out: [UInt8] = []
         out.reserveCapacity(16)
@@ -159,13 +155,13 @@ public struct SigV4Signer: Sendable {
             }
             out += field
         }
-        digits(year, 4)
-        digits(month, 2)
-        digits(day, 2)
+        digits(Int64(parts.tm_year) + 1900, 4)
+        digits(Int64(parts.tm_mon) + 1, 2)
+        digits(Int64(parts.tm_mday), 2)
         out.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3_600, 2)
-        digits(secondOfDay / 60 % 60, 2)
-        digits(secondOfDay % 60, 2)
+        digits(Int64(parts.tm_hour), 2)
+        digits(Int64(parts.tm_min), 2)
+        digits(Int64(parts.tm_sec), 2)
         out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
     }
