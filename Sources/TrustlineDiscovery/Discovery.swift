@@ -60,8 +60,14 @@ public struct Discovery: Sendable {
     }
 
     /// Reads everything; never throws: what could not be read is an `unreachable` snapshot.
-    /// - Parameter progress: called with (environments done, total) as accounts finish.
-    public func run(progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> [EnvironmentSnapshot] {
+    /// - Parameters:
+    ///   - progress: called with (environments done, total) as accounts finish.
+    ///   - received: called with each account's snapshots as soon as they are read (e.g. to
+    ///     evaluate them while the other accounts are still being read).
+    public func run(
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+        received: @escaping @Sendable ([EnvironmentSnapshot]) -> Void = { _ in }
+    ) async -> [EnvironmentSnapshot] {
         let groups = groups()
         let total = topology.environments.reduce(0) { $0 + $1.regions.count }
         // One pacer per account, shared by every group (way in) of that account.
@@ -84,6 +90,7 @@ public struct Discovery: Sendable {
             for _ in 0..<min(concurrency, groups.count) { launch() }
             while let finished = await taskGroup.next() {
                 snapshots += finished
+                received(finished)
                 progress(snapshots.count, total)
                 launch()
             }

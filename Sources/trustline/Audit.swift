@@ -112,9 +112,12 @@ extension Trustline {
             }
             // A whole baseline is cut down to this shard, or the other shards' environments would look removed.
             let previous = try baseline.map(loadReport).map { whole in shard.map { whole.restricted(to: $0) } ?? whole }
+            let builder = AuditReportBuilder(topology: topology, failOn: failOn, version: Trustline.configuration.version)
             let snapshots: [EnvironmentSnapshot]
+            var report: AuditReport
             if let fromSnapshots {
                 snapshots = try readSnapshots(fromSnapshots).filter { shard == nil || audited.environment(named: $0.environment) != nil }
+                report = builder.build(snapshots: snapshots, generatedAt: Date())
             } else {
                 let resolver: CredentialResolver
                 do {
@@ -124,15 +127,16 @@ extension Trustline {
                     throw fail(error)
                 }
                 meter.start(total: audited.targetCount, requests: resolver.http as? RequestCounter)
+                // Each account is evaluated as soon as it is read, while the others are being read.
+                let evaluation = builder.incremental()
                 snapshots = await Discovery(topology: audited, resolver: resolver, concurrency: concurrency, deadline: deadline)
-                    .run(progress: { meter.update(done: $0, total: $1) })
+                    .run(progress: { meter.update(done: $0, total: $1) }, received: { evaluation.add($0) })
                 meter.finish()
+                report = await evaluation.report(generatedAt: Date())
             }
             if let saveSnapshots {
                 try writeFile(try snapshotEncoder().encode(snapshots), to: saveSnapshots)
             }
-            var report = AuditReportBuilder(topology: topology, failOn: failOn, version: Trustline.configuration.version)
-                .build(snapshots: snapshots, generatedAt: Date())
             report.shard = shard
             var changes: ReportDiff?
             if let previous, let baseline {

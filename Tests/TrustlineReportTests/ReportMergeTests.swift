@@ -168,6 +168,31 @@ enum ShardedOrg {
         #expect(RemediationScript.render(merged) == RemediationScript.render(expected))
     }
 
+    /// `audit` evaluates each account as discovery hands it over, from several threads at once:
+    /// whatever the order and the grouping, the report is the one `build` makes, byte for byte.
+    @Test("incremental evaluation gives the built report", arguments: [1, 2, 5])
+    func incrementalEvaluation(_ groupSize: Int) async throws {
+        let expected = try ShardedOrg.unsharded()
+        let builder = AuditReportBuilder(topology: try ShardedOrg.topology(), version: ShardedOrg.version)
+        for round in 0..<5 {
+            let incremental = builder.incremental()
+            let arrivals = round == 0 ? ShardedOrg.snapshots : ShardedOrg.snapshots.shuffled()
+            await withTaskGroup(of: Void.self) { group in
+                for start in stride(from: 0, to: arrivals.count, by: groupSize) {
+                    let batch = Array(arrivals[start..<min(start + groupSize, arrivals.count)])
+                    group.addTask { incremental.add(batch) }
+                }
+            }
+            let report = await incremental.report(generatedAt: ShardedOrg.unshardedAt)
+            #expect(report == expected)
+            #expect(try ReportJSON.encode(report) == ReportJSON.encode(expected))
+        }
+        // Snapshots of environments the topology does not name are left out, as build leaves them.
+        let incremental = builder.incremental()
+        incremental.add([ShardedOrg.snapshot("retired", "999999999999", "us-east-1")] + ShardedOrg.snapshots)
+        #expect(await incremental.report(generatedAt: ShardedOrg.unshardedAt) == expected)
+    }
+
     @Test func shardsAreMadeOfTheirAccountsOnly() throws {
         for index in 1...4 {
             let report = try ShardedOrg.shard(index, of: 4)

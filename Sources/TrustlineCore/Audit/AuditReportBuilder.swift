@@ -18,18 +18,30 @@ public struct AuditReportBuilder: Sendable {
     /// severity, so the same state gives the same report whatever order discovery finished in.
     public func build(snapshots: [EnvironmentSnapshot], generatedAt: Date) -> AuditReport {
         let evaluator = AuditEvaluator(topology: topology)
-        let byName = Dictionary(topology.environments.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let byName = environmentsByName
         let work = snapshots.compactMap { snapshot in byName[snapshot.environment].map { (snapshot, $0) } }
         // Evaluation is pure and independent per environment: spread it over the cores. The
-        // results are sorted below, so the report does not depend on which finished first.
+        // results are sorted by `assemble`, so the report does not depend on which finished first.
         let evaluations = EvaluationSlots(count: work.count)
         DispatchQueue.concurrentPerform(iterations: work.count) { index in
             evaluations.set(index, evaluator.evaluate(work[index].0, environment: work[index].1))
         }
+        return assemble(evaluations.all, generatedAt: generatedAt)
+    }
+
+    /// Evaluates snapshots as they arrive, in the background, while discovery goes on reading
+    /// (an audit is network-bound: its cores are otherwise idle); `report(generatedAt:)` then
+    /// only sorts. Gives the report `build` gives for the same snapshots.
+    public func incremental() -> IncrementalAudit {
+        IncrementalAudit(builder: self)
+    }
+
+    /// The report from evaluations in any order.
+    public func assemble(_ evaluations: [EnvironmentEvaluation], generatedAt: Date) -> AuditReport {
         var results: [EnvironmentResult] = []
         var findings: [Finding] = []
         var remediation: [RemediationCommand] = []
-        for evaluation in evaluations.all {
+        for evaluation in evaluations {
             results.append(evaluation.result)
             findings += evaluation.findings
             if let command = evaluation.remediation { remediation.append(command) }
@@ -41,6 +53,10 @@ public struct AuditReportBuilder: Sendable {
             tool: .init(version: version), generatedAt: generatedAt, topology: topology.file,
             summary: Self.summary(findings: findings, environments: results, failOn: failOn),
             environments: results, findings: findings, remediation: remediation)
+    }
+
+    var environmentsByName: [String: DeploymentEnvironment] {
+        Dictionary(topology.environments.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Counts, verdict and exit code: 3 when anything could not be audited (it must never look
@@ -76,5 +92,51 @@ private final class EvaluationSlots: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return slots.compactMap { $0 }
+    }
+}
+
+/// An audit evaluated while its snapshots arrive: ``add(_:)`` queues each snapshot's evaluation on
+/// a concurrent queue and returns at once; ``report(generatedAt:)`` waits for the queue and
+/// assembles. Snapshots of environments the topology does not name are ignored, as in `build`.
+public final class IncrementalAudit: @unchecked Sendable {
+    private let builder: AuditReportBuilder
+    private let evaluator: AuditEvaluator
+    private let environments: [String: DeploymentEnvironment]
+    private let queue = DispatchQueue(label: "trustline.evaluation", attributes: .concurrent)
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var evaluations: [EnvironmentEvaluation] = []
+
+    init(builder: AuditReportBuilder) {
+        self.builder = builder
+        evaluator = AuditEvaluator(topology: builder.topology)
+        environments = builder.environmentsByName
+    }
+
+    /// Queues the evaluation of these snapshots (e.g. one account's, as its reads finish).
+    public func add(_ snapshots: [EnvironmentSnapshot]) {
+        for snapshot in snapshots {
+            guard let environment = environments[snapshot.environment] else { continue }
+            queue.async(group: group) { [self] in
+                let evaluation = evaluator.evaluate(snapshot, environment: environment)
+                lock.lock()
+                evaluations.append(evaluation)
+                lock.unlock()
+            }
+        }
+    }
+
+    /// Waits for every queued evaluation and assembles the report.
+    public func report(generatedAt: Date) async -> AuditReport {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.notify(queue: queue) { continuation.resume() }
+        }
+        return builder.assemble(collected(), generatedAt: generatedAt)
+    }
+
+    private func collected() -> [EnvironmentEvaluation] {
+        lock.lock()
+        defer { lock.unlock() }
+        return evaluations
     }
 }
