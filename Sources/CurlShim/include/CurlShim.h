@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <curl/curl.h>
 
+#include "CurlEventLoop.h"
+
 typedef size_t (*tl_write_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 
 CURLcode tl_curl_setopt_long(CURL *handle, CURLoption option, long value);

@@ -150,6 +150,8 @@ private let curlGlobalInit: Bool = {
 private final class Engine: @unchecked Sendable {
     private let configuration: Configuration
     private let multi: UnsafeMutableRawPointer?
+    /// Waits on the transfers' sockets (epoll) and drives libcurl's socket interface.
+    private let loop: OpaquePointer?
     private let lock = NSLock()
     private var pending: [Transfer] = []
     private var stopping = false
@@ -163,7 +165,9 @@ private final class Engine: @unchecked Sendable {
     init(configuration: Configuration) {
         _ = curlGlobalInit
         self.configuration = configuration
-        multi = curl_multi_init()
+        let multi = curl_multi_init()
+        self.multi = multi
+        loop = multi.flatMap { tl_loop_create($0) }
         let environment = ProcessInfo.processInfo.environment
         let userNoProxy = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
         noProxy = (["127.0.0.1", "localhost", "::1"] + (userNoProxy.isEmpty ? [] : [userNoProxy])).joined(separator: ",")
@@ -178,7 +182,7 @@ private final class Engine: @unchecked Sendable {
 
     func submit(_ transfer: Transfer) {
         lock.lock()
-        let refused = stopping || multi == nil
+        let refused = stopping || multi == nil || loop == nil
         if !refused { pending.append(transfer) }
         lock.unlock()
         if refused {
@@ -203,11 +207,14 @@ private final class Engine: @unchecked Sendable {
     }
 
     private func wake() {
-        if let multi { _ = curl_multi_wakeup(multi) }
+        if let loop { tl_loop_wake(loop) }
     }
 
     private func run() {
-        guard let multi else { return }
+        guard let multi, let loop else {
+            if let multi { curl_multi_cleanup(multi) }
+            return
+        }
         while true {
             lock.lock()
             let incoming = pending.map { (transfer: $0, cancelled: $0.cancelled) }
@@ -228,16 +235,13 @@ private final class Engine: @unchecked Sendable {
             }
             if stop && active.isEmpty { break }
 
-            var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
+            _ = tl_loop_run_once(loop, 1000)
             collectFinished(on: multi)
-            if stop && active.isEmpty { break }
-            var ready: Int32 = 0
-            _ = curl_multi_poll(multi, nil, 0, 1000, &ready)
         }
         for handle in idleHandles { curl_easy_cleanup(handle) }
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
+        tl_loop_destroy(loop)
     }
 
     private func collectFinished(on multi: UnsafeMutableRawPointer) {
