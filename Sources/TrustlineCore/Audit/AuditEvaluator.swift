@@ -12,9 +12,12 @@ public struct EnvironmentEvaluation: Sendable, Equatable {
 /// Evaluates snapshots against the topology. Pure: no I/O, same input → same output.
 public struct AuditEvaluator: Sendable {
     public let topology: Topology
+    /// Trust policies already parsed by this evaluator (and its copies).
+    let policies: TrustPolicyCache
 
     public init(topology: Topology) {
         self.topology = topology
+        policies = TrustPolicyCache()
     }
 
     /// The default qualifier and stack name of `cdk bootstrap`.
@@ -22,7 +25,7 @@ public struct AuditEvaluator: Sendable {
     public static let defaultToolkitStackName = "CDKToolkit"
 
     public func evaluate(_ snapshot: EnvironmentSnapshot, environment: DeploymentEnvironment) -> EnvironmentEvaluation {
-        let parsed = ParsedRoles(snapshot)
+        let parsed = ParsedRoles(snapshot, cache: policies)
         var run = Run(topology: topology, environment: environment, snapshot: snapshot, parsed: parsed)
         run.check()
         let findings = run.findings.sorted()
