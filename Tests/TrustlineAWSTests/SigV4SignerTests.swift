@@ -48,6 +48,39 @@ import Testing
         )
     }
 
+    /// The canonical headers as the suite's `get-header-key-duplicate` and `get-header-value-trim`
+    /// define them: names lower-cased and sorted, a repeated name's values joined by commas in the
+    /// order sent, values trimmed and inner runs of blanks made one space; path and query kept.
+    @Test func canonicalHeadersTrimJoinAndSort() throws {
+        let request = HTTPRequest(
+            method: "post", url: try #require(URL(string: "https://example.amazonaws.com/a/b?x=1&a=2")),
+            headers: [
+                (name: "My-Header1", value: "value2"), (name: "X-Amz-Date", value: "20150830T123600Z"),
+                (name: "my-header1", value: "value2"), (name: "MY-HEADER1", value: " value1 "),
+                (name: "My-Header2", value: "\"a   b \t c\""), (name: "Host", value: "example.amazonaws.com"),
+                (name: "My-Header3", value: "\tplain"), (name: "Empty", value: ""),
+            ])
+        let (canonical, signed) = SigV4Signer.canonicalRequest(request, payloadHash: "HASH")
+        #expect(signed == "empty;host;my-header1;my-header2;my-header3;x-amz-date")
+        #expect(
+            canonical == """
+                POST
+                /a/b
+                a=2&x=1
+                empty:
+                host:example.amazonaws.com
+                my-header1:value2,value2,value1
+                my-header2:"a b c"
+                my-header3:plain
+                x-amz-date:20150830T123600Z
+
+                empty;host;my-header1;my-header2;my-header3;x-amz-date
+                HASH
+                """)
+        let bare = HTTPRequest(method: "GET", url: try #require(URL(string: "https://example.amazonaws.com")))
+        #expect(SigV4Signer.canonicalRequest(bare, payloadHash: "H").0 == "GET\n/\n\n\n\nH")
+    }
+
     /// The IAM `ListUsers` example of the SigV4 documentation.
     @Test func iamListUsersExample() throws {
         let request = HTTPRequest(

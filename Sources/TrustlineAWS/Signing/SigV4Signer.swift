@@ -51,31 +51,47 @@ public struct SigV4Signer: Sendable {
         let (canonical, signedHeaders) = Self.canonicalRequest(request, payloadHash: payloadHash)
         let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hex(SHA256.hash(data: Data(canonical.utf8)))].joined(separator: "\n")
 
-        var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey)".utf8))
-        for part in [day, region, service, "aws4_request"] {
-            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
-        }
+        let key = SigningKeys.shared.key(secret: credentials.secretAccessKey, day: day, region: region, service: service)
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
         return "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
     }
 
     /// The canonical request and the signed-headers list, as SigV4 defines them.
     static func canonicalRequest(_ request: HTTPRequest, payloadHash: String) -> (String, String) {
-        var grouped: [String: [String]] = [:]
-        for header in request.headers {
-            let name = header.name.lowercased()
-            let value = header.value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-            grouped[name, default: []].append(value)
+        // Lower-case names, values with runs of blanks made one space; one line per name, its
+        // values joined by commas in the order given; lines sorted by name.
+        let headers = request.headers.enumerated().map { index, header in
+            (name: header.name.lowercased(), value: normalizedValue(header.value), index: index)
+        }.sorted { ($0.name, $0.index) < ($1.name, $1.index) }
+        var canonicalHeaders = ""
+        var signedHeaders = ""
+        for (position, header) in headers.enumerated() {
+            if position > 0, headers[position - 1].name == header.name {
+                canonicalHeaders.removeLast()  // the line break: the value joins the previous line
+                canonicalHeaders += ",\(header.value)\n"
+                continue
+            }
+            if !signedHeaders.isEmpty { signedHeaders += ";" }
+            signedHeaders += header.name
+            canonicalHeaders += "\(header.name):\(header.value)\n"
         }
-        let names = grouped.keys.sorted()
-        let canonicalHeaders = names.map { "\($0):\(grouped[$0, default: []].joined(separator: ","))\n" }.joined()
-        let signedHeaders = names.joined(separator: ";")
-
-        let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
-        let path = canonicalPath(components?.percentEncodedPath ?? "/")
-        let query = canonicalQuery(components?.percentEncodedQuery)
-        let canonical = [request.method.uppercased(), path, query, canonicalHeaders, signedHeaders, payloadHash].joined(separator: "\n")
+        let path = canonicalPath(request.url.path(percentEncoded: true))
+        let query = canonicalQuery(request.url.query(percentEncoded: true))
+        let canonical = "\(request.method.uppercased())\n\(path)\n\(query)\n\(canonicalHeaders)\n\(signedHeaders)\n\(payloadHash)"
         return (canonical, signedHeaders)
+    }
+
+    /// A header value trimmed, its inner runs of spaces and tabs made one space.
+    private static func normalizedValue(_ value: String) -> String {
+        var previousBlank = true
+        let needsWork =
+            value.utf8.contains { byte in
+                let blank = byte == 0x20 || byte == 0x09
+                defer { previousBlank = blank }
+                return blank && (previousBlank || byte == 0x09)
+            } || value.utf8.last == 0x20
+        guard needsWork else { return value }
+        return value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
     /// Normalizes the path (`.` and `..` removed, duplicate slashes kept as in the suite) and
@@ -177,5 +193,40 @@ public struct SigV4Signer: Sendable {
             bytes.append(hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// SigV4 signing keys by (secret, day, region, service): the four HMACs that derive one were half
+/// the cost of signing a request, and an audit signs thousands with a few dozen keys. Bounded; the
+/// secrets are those already in this process's memory.
+final class SigningKeys: @unchecked Sendable {
+    static let shared = SigningKeys()
+
+    private struct Scope: Hashable {
+        let secret: String
+        let day: String
+        let region: String
+        let service: String
+    }
+
+    private let lock = NSLock()
+    private var keys: [Scope: SymmetricKey] = [:]
+    private let capacity = 1_024
+
+    func key(secret: String, day: String, region: String, service: String) -> SymmetricKey {
+        let scope = Scope(secret: secret, day: day, region: region, service: service)
+        lock.lock()
+        let cached = keys[scope]
+        lock.unlock()
+        if let cached { return cached }
+        var key = SymmetricKey(data: Data("AWS4\(secret)".utf8))
+        for part in [day, region, service, "aws4_request"] {
+            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
+        }
+        lock.lock()
+        if keys.count >= capacity { keys.removeAll(keepingCapacity: true) }
+        keys[scope] = key
+        lock.unlock()
+        return key
     }
 }
