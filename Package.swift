@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "TrustlineAWSTests", dependencies: ["TrustlineAWS"], exclude: ["Oracle"]),
         .testTarget(name: "TrustlineCoreTests", dependencies: ["TrustlineCore"]),
         .testTarget(name: "TrustlineReportTests", dependencies: ["TrustlineReport", "TrustlineCore"], exclude: ["Golden"]),
+        .testTarget(name: "TrustlineDiscoveryTests", dependencies: ["TrustlineDiscovery", "TrustlineAWS", "TrustlineCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TrustlineAWS", "TrustlineCore", "TrustlineReport"], exclude: ["Support"]),
     ]
 )

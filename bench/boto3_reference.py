@@ -11,8 +11,8 @@ in a ThreadPoolExecutor(max_workers=CONCURRENCY) task:
     sts.get_caller_identity, iam.list_roles (paginator)           once per account
     per region: cloudformation.describe_stacks(StackName=CDKToolkit),
                 iam list_attached_role_policies (+ get_policy, get_policy_version of
-                customer-managed policies), list_role_policies (+ get_role_policy)
-                for the cfn-exec role
+                customer-managed policies, once per account), list_role_policies
+                (+ get_role_policy) for the cfn-exec role
 
 It only collects what it reads (no trust evaluation). boto3 sessions: one shared client for the
 hub's AssumeRole, then a boto3.Session per account with the assumed credentials and its own
@@ -94,6 +94,7 @@ def scan_account(env: dict, hub_sts, config: Config, endpoint_url: str | None, s
     except (ClientError, BotoCoreError) as error:
         return [{"environment": env["name"], "account": account, "region": r, "error": str(error)} for r in env["regions"]]
     by_name = {role["RoleName"]: role for role in roles}
+    documents: dict[str, object] = {}
     for region in env["regions"]:
         result = {"environment": env["name"], "account": account, "region": region, "reached": identity["Account"]}
         try:
@@ -115,10 +116,12 @@ def scan_account(env: dict, hub_sts, config: Config, endpoint_url: str | None, s
                     pages = iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)
                     for policy in (p for page in pages for p in page["AttachedPolicies"]):
                         entry = {"arn": policy["PolicyArn"]}
-                        if ":iam::aws:policy/" not in policy["PolicyArn"]:
-                            version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
-                            entry["document"] = iam.get_policy_version(
-                                PolicyArn=policy["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
+                        arn = policy["PolicyArn"]
+                        if ":iam::aws:policy/" not in arn:
+                            if arn not in documents:  # IAM is global: once per account, as trustline
+                                version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+                                documents[arn] = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+                            entry["document"] = documents[arn]
                         role["attached"].append(entry)
                     role["inline"] = {}
                     pages = iam.get_paginator("list_role_policies").paginate(RoleName=name)

@@ -146,13 +146,14 @@ public struct Discovery: Sendable {
             return unreachable(Self.describe(error))
         }
         let byName = Dictionary(roles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let documents = PolicyDocuments()
 
         return await withTaskGroup(of: EnvironmentSnapshot.self) { taskGroup in
             for (environment, region) in targets {
                 taskGroup.addTask {
                     let snapshot = await self.readRegion(
                         environment: environment, region: region, identity: identity, roles: byName, allRoles: roles, base: base,
-                        iamPacer: iamPacer, progress: progress)
+                        iamPacer: iamPacer, progress: progress, documents: documents)
                     progress.finish(snapshot)
                     return snapshot
                 }
@@ -165,7 +166,8 @@ public struct Discovery: Sendable {
 
     func readRegion(
         environment: DeploymentEnvironment, region: String, identity: CallerIdentity, roles: [String: IAMRole], allRoles: [IAMRole],
-        base: QueryClient, iamPacer: RequestPacer? = nil, progress: GroupProgress = GroupProgress()
+        base: QueryClient, iamPacer: RequestPacer? = nil, progress: GroupProgress = GroupProgress(),
+        documents: PolicyDocuments = PolicyDocuments()
     ) async -> EnvironmentSnapshot {
         let account = environment.account
         var snapshot = EnvironmentSnapshot(environment: environment.name, account: account, region: region, reachedAccount: identity.account)
@@ -187,7 +189,7 @@ public struct Discovery: Sendable {
                     permissionsBoundary: role.permissionsBoundaryArn)
                 if kind == .cfnExec {
                     step("reading the policies of \(role.name) (iam:ListAttachedRolePolicies, GetPolicy, GetPolicyVersion)")
-                    roleSnapshot.attachedPolicies = try await attachedPolicies(of: role.name, iam: iam)
+                    roleSnapshot.attachedPolicies = try await attachedPolicies(of: role.name, iam: iam, documents: documents)
                     step("reading the inline policies of \(role.name) (iam:ListRolePolicies, GetRolePolicy)")
                     for name in try await iam.listRolePolicies(roleName: role.name) {
                         roleSnapshot.inlinePolicies.append(
@@ -207,14 +209,13 @@ public struct Discovery: Sendable {
     }
 
     /// Attached managed policies; the documents of customer-managed ones (AWS-managed ones are
-    /// known by ARN).
-    func attachedPolicies(of roleName: String, iam: IAM) async throws -> [PolicySnapshot] {
+    /// known by ARN), read once per account however many regions attach them.
+    func attachedPolicies(of roleName: String, iam: IAM, documents: PolicyDocuments) async throws -> [PolicySnapshot] {
         var out: [PolicySnapshot] = []
         for policy in try await iam.listAttachedRolePolicies(roleName: roleName) {
             var snapshot = PolicySnapshot(name: policy.name, arn: policy.arn)
             if !policy.arn.contains(":iam::aws:policy/") {
-                let metadata = try await iam.getPolicy(arn: policy.arn)
-                snapshot.document = try await iam.getPolicyVersion(arn: policy.arn, versionId: metadata.defaultVersionId)
+                snapshot.document = try await documents.document(arn: policy.arn, iam: iam)
             }
             out.append(snapshot)
         }
@@ -253,6 +254,32 @@ public struct Discovery: Sendable {
     /// `120` or `2.5`: seconds as people write them.
     static func format(seconds: Double) -> String {
         seconds == seconds.rounded() && seconds < 1e9 ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+/// The documents of an account group's customer-managed policies (iam:GetPolicy, then
+/// GetPolicyVersion of its default version). IAM is global: a policy attached to the cfn-exec role
+/// of every region is read once, the regions' tasks awaiting the same read.
+final class PolicyDocuments: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reads: [String: Task<String, Error>] = [:]
+
+    func document(arn: String, iam: IAM) async throws -> String {
+        let read: Task<String, Error> = lock.withLock {
+            if let started = reads[arn] { return started }
+            let started = Task {
+                let metadata = try await iam.getPolicy(arn: arn)
+                return try await iam.getPolicyVersion(arn: arn, versionId: metadata.defaultVersionId)
+            }
+            reads[arn] = started
+            return started
+        }
+        // The group's tasks are cancelled together (deadline, Ctrl-C): cancelling the read is theirs to do.
+        return try await withTaskCancellationHandler {
+            try await read.value
+        } onCancel: {
+            read.cancel()
+        }
     }
 }
 
