@@ -1,5 +1,6 @@
 // CurlHTTPClient — HTTP over libcurl's multi interface: one driver thread runs every transfer,
-// so hundreds of requests can be in flight without blocking Swift's cooperative threads, and
+// waiting on their sockets with epoll through libcurl's socket interface (CurlEventLoop.c), so
+// hundreds of requests can be in flight without blocking Swift's cooperative threads, and
 // connections are pooled and reused by the multi handle.
 import CCurl
 import CurlShim
