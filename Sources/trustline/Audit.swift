@@ -28,8 +28,8 @@ extension Trustline {
         @Option(help: "Fail (exit 1) on findings at or above this severity: low, medium, high, critical.")
         var failOn: Severity = .high
 
-        @Option(help: "Accounts read at once.")
-        var concurrency: Int = 16
+        @Option(help: "Accounts read at once (their regions in parallel, IAM paced per account).")
+        var concurrency: Int = 32
 
         @Option(
             help: ArgumentHelp(
