@@ -64,9 +64,11 @@ public struct Discovery: Sendable {
     ///   - progress: called with (environments done, total) as accounts finish.
     ///   - received: called with each account's snapshots as soon as they are read (e.g. to
     ///     evaluate them while the other accounts are still being read).
+    ///   - keep: whether to return the snapshots; a caller that only needs `received` passes
+    ///     false and gets `[]`, so an audit does not hold every document until its end.
     public func run(
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
-        received: @escaping @Sendable ([EnvironmentSnapshot]) -> Void = { _ in }
+        received: @escaping @Sendable ([EnvironmentSnapshot]) -> Void = { _ in }, keep: Bool = true
     ) async -> [EnvironmentSnapshot] {
         let groups = groups()
         let total = topology.environments.reduce(0) { $0 + $1.regions.count }
@@ -78,6 +80,7 @@ public struct Discovery: Sendable {
             }
         }
         var snapshots: [EnvironmentSnapshot] = []
+        var done = 0
         await withTaskGroup(of: [EnvironmentSnapshot].self) { taskGroup in
             var next = 0
             func launch() {
@@ -89,9 +92,10 @@ public struct Discovery: Sendable {
             }
             for _ in 0..<min(concurrency, groups.count) { launch() }
             while let finished = await taskGroup.next() {
-                snapshots += finished
+                if keep { snapshots += finished }
+                done += finished.count
                 received(finished)
-                progress(snapshots.count, total)
+                progress(done, total)
                 launch()
             }
         }

@@ -24,7 +24,10 @@ public enum ReportJSON {
     /// hold a raw line break, so a bracket followed by one can only be structure. A byte scan: a
     /// regular expression over a 1,000-environment report was 1 % of the audit's CPU.
     static func compactEmptyContainers(_ pretty: Data) -> Data {
-        let bytes = [UInt8](pretty)
+        pretty.withUnsafeBytes { compactEmptyContainers(bytes: $0.bindMemory(to: UInt8.self)) }
+    }
+
+    private static func compactEmptyContainers(bytes: UnsafeBufferPointer<UInt8>) -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 1)
         var index = 0

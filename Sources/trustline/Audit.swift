@@ -130,7 +130,7 @@ extension Trustline {
                 // Each account is evaluated as soon as it is read, while the others are being read.
                 let evaluation = builder.incremental()
                 snapshots = await Discovery(topology: audited, resolver: resolver, concurrency: concurrency, deadline: deadline)
-                    .run(progress: { meter.update(done: $0, total: $1) }, received: { evaluation.add($0) })
+                    .run(progress: { meter.update(done: $0, total: $1) }, received: { evaluation.add($0) }, keep: saveSnapshots != nil)
                 meter.finish()
                 report = await evaluation.report(generatedAt: Date())
             }

@@ -58,6 +58,20 @@ struct DiscoveryRequestTests {
         }
     }
 
+    @Test("without keep, snapshots go to received only, and progress still counts them")
+    func receivedOnly() async throws {
+        let aws = ScriptedOrganisation(accounts: Self.accounts, regions: Self.regions)
+        let resolver = try CredentialResolver(
+            environment: ["AWS_ACCESS_KEY_ID": "AKIAHUBTESTKEY000000", "AWS_SECRET_ACCESS_KEY": "hubSecret"], http: aws,
+            profiles: AWSProfiles(config: try AWSConfigFile.parse("", path: ""), credentials: try AWSConfigFile.parse("", path: "")))
+        let seen = Collected()
+        let returned = await Discovery(topology: try Self.topology(), resolver: resolver, concurrency: 4, iamPacing: nil)
+            .run(progress: { done, total in seen.progress(done, total) }, received: { seen.add($0) }, keep: false)
+        #expect(returned.isEmpty)
+        #expect(seen.snapshots.count == 6)
+        #expect(seen.lastProgress == 6 && seen.total == 6)
+    }
+
     @Test("a failed shared read makes every region that needed it unreachable, naming it")
     func sharedFailure() async throws {
         let aws = ScriptedOrganisation(accounts: Self.accounts, regions: Self.regions, deniedPolicyAccount: "333333333333")
@@ -71,6 +85,18 @@ struct DiscoveryRequestTests {
         }
         #expect(aws.counts["GetPolicy"] == 2)
     }
+}
+
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var all: [EnvironmentSnapshot] = []
+    private var done = 0
+    private var of = 0
+    func add(_ snapshots: [EnvironmentSnapshot]) { lock.withLock { all += snapshots } }
+    func progress(_ done: Int, _ total: Int) { lock.withLock { (self.done, of) = (done, total) } }
+    var snapshots: [EnvironmentSnapshot] { lock.withLock { all } }
+    var lastProgress: Int { lock.withLock { done } }
+    var total: Int { lock.withLock { of } }
 }
 
 /// Answers the Query calls of an audit for an organisation of CDK-bootstrapped accounts: every
