@@ -10,14 +10,86 @@ public enum ReportJSON {
     public static let schemaVersion = 1
 
     /// The report as JSON bytes; the same report always gives the same bytes.
+    ///
+    /// The bytes of `JSONEncoder` (pretty-printed, sorted keys) over the whole report, made one
+    /// array element at a time: the encoder builds a tree of the whole value before writing it,
+    /// which for 5,000 environments was the audit's peak memory. The report without its three
+    /// arrays is encoded, and each array's elements are encoded alone and indented into it.
     public static func encode(_ report: AuditReport) throws -> Data {
+        let encoder = makeEncoder()
+        var skeleton = report
+        skeleton.environments = []
+        skeleton.findings = []
+        skeleton.remediation = []
+        let frame = [UInt8](try encoder.encode(skeleton))
+        // Where each empty array of the frame is, between its brackets; filled in document order.
+        var gaps: [(range: Range<Int>, write: (inout [UInt8]) throws -> Void)] = [
+            (try gap("environments", in: frame), { try write(report.environments, into: &$0, encoder: encoder) }),
+            (try gap("findings", in: frame), { try write(report.findings, into: &$0, encoder: encoder) }),
+            (try gap("remediation", in: frame), { try write(report.remediation, into: &$0, encoder: encoder) }),
+        ]
+        gaps.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var pretty: [UInt8] = []
+        var cursor = 0
+        for (range, write) in gaps {
+            pretty += frame[cursor..<range.lowerBound]
+            let before = pretty.count
+            try write(&pretty)
+            if pretty.count == before { pretty += frame[range] }  // an empty array stays as the encoder wrote it
+            cursor = range.upperBound
+        }
+        pretty += frame[cursor...]
+        return pretty.withUnsafeBufferPointer { compactEmptyContainers(bytes: $0) }
+    }
+
+    /// The single-value encoding the report always had, for the tests that hold `encode` to it.
+    static func encodeWhole(_ report: AuditReport) throws -> Data {
+        compactEmptyContainers(try makeEncoder().encode(report))
+    }
+
+    private static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(ReportTimestamp.string(from: date))
         }
-        return compactEmptyContainers(try encoder.encode(report))
+        return encoder
+    }
+
+    /// The inside of the empty top-level array `key` of the frame (`\n  "key" : [` … `]`).
+    private static func gap(_ key: String, in frame: [UInt8]) throws -> Range<Int> {
+        let opening = Array("\n  \"\(key)\" : [".utf8)
+        guard let start = frame.firstRange(of: opening)?.upperBound, let close = frame[start...].firstIndex(of: UInt8(ascii: "]")) else {
+            throw EncodingError.invalidValue(key, .init(codingPath: [], debugDescription: "no top-level \(key) array in the report"))
+        }
+        return start..<close
+    }
+
+    /// The elements, each encoded alone and indented by four spaces as the encoder nests them.
+    private static func write<Element: Encodable>(_ elements: [Element], into out: inout [UInt8], encoder: JSONEncoder) throws {
+        guard !elements.isEmpty else { return }
+        let indent: [UInt8] = Array("    ".utf8)
+        for (index, element) in elements.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\n"))
+            out += indent
+            try encoder.encode(element).withUnsafeBytes { raw in
+                let encoded = raw.bindMemory(to: UInt8.self)
+                var lineStart = 0
+                var offset = 0
+                while offset < encoded.count {
+                    if encoded[offset] == UInt8(ascii: "\n") {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: encoded[lineStart...offset]))
+                        out += indent
+                        lineStart = offset + 1
+                    }
+                    offset += 1
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: encoded[lineStart...]))
+            }
+        }
+        out += Array("\n  ".utf8)
     }
 
     /// `[\n\n    ]` → `[]` and `{\n\n    }` → `{}`, and a trailing newline. JSON strings never
