@@ -129,15 +129,14 @@ private let headerCallback: tl_write_callback = { pointer, size, count, userdata
     guard let pointer, let userdata else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
-    let line = pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-    }
-    if line.hasPrefix("HTTP/") {
-        transfer.headers = [:]  // a new response (after a 100 Continue): start over
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = line[..<colon].trimmingASCIIWhitespace.lowercased()
-        let value = line[line.index(after: colon)...].trimmingASCIIWhitespace
-        transfer.headers[name] = value
+    pointer.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+        let line = UnsafeBufferPointer(start: start, count: length)
+        if line.starts(with: "HTTP/".utf8) {
+            transfer.headers = [:]  // a new response (after a 100 Continue): start over
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: line[..<colon], as: UTF8.self).trimmingASCIIWhitespace.lowercased()
+            transfer.headers[name] = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingASCIIWhitespace
+        }
     }
     return length
 }
@@ -155,6 +154,8 @@ private final class Engine: @unchecked Sendable {
     private let loop: OpaquePointer?
     private let lock = NSLock()
     private var pending: [Transfer] = []
+    /// Cancellations since the driver last looked (it scans the active transfers only then).
+    private var cancellations = 0
     private var stopping = false
     // Owned by the driver thread only:
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -196,6 +197,7 @@ private final class Engine: @unchecked Sendable {
     func cancel(_ transfer: Transfer) {
         lock.lock()
         transfer.cancelled = true
+        cancellations += 1
         lock.unlock()
         wake()
     }
@@ -221,7 +223,8 @@ private final class Engine: @unchecked Sendable {
             let incoming = pending.map { (transfer: $0, cancelled: $0.cancelled) }
             pending.removeAll()
             let stop = stopping
-            let cancelled = active.filter { $0.value.cancelled }
+            let cancelled = cancellations > 0 ? active.filter { $0.value.cancelled } : [:]
+            cancellations = 0
             lock.unlock()
 
             for (transfer, isCancelled) in incoming {

@@ -197,8 +197,9 @@ public struct SigV4Signer: Sendable {
 }
 
 /// SigV4 signing keys by (secret, day, region, service): the four HMACs that derive one were half
-/// the cost of signing a request, and an audit signs thousands with a few dozen keys. Bounded; the
-/// secrets are those already in this process's memory.
+/// the cost of signing a request. An audit uses about four per account (its own session's keys,
+/// for STS, IAM and CloudFormation in each region), each for a few requests. Bounded (about
+/// 2 MB at most); the secrets are those already in this process's memory.
 final class SigningKeys: @unchecked Sendable {
     static let shared = SigningKeys()
 
@@ -211,7 +212,7 @@ final class SigningKeys: @unchecked Sendable {
 
     private let lock = NSLock()
     private var keys: [Scope: SymmetricKey] = [:]
-    private let capacity = 1_024
+    private let capacity = 8_192
 
     func key(secret: String, day: String, region: String, service: String) -> SymmetricKey {
         let scope = Scope(secret: secret, day: day, region: region, service: service)
