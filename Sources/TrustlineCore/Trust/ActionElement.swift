@@ -20,7 +20,7 @@ public struct ActionElement: Sendable, Hashable {
         let matched = patterns.contains { pattern in
             let lowered = pattern.lowercased()
             // "*" alone matches everything; anything else must name a service prefix.
-            guard lowered == "*" || lowered.contains(":") else { return false }
+            guard lowered == "*" || lowered.utf8.contains(UInt8(ascii: ":")) else { return false }
             return WildcardPattern(glob: lowered).matches(target)
         }
         return isNegated ? !matched : matched

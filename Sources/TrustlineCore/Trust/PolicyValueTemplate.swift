@@ -26,7 +26,7 @@ struct PolicyValueTemplate {
     /// Splits `text` into text and variables. With `variables` false (policy version 2008-10-17, or
     /// an operator without variable support) the whole text is plain.
     init(_ text: String, variables: Bool) {
-        guard variables, text.contains("${") else {
+        guard variables, Self.mentionsVariable(text) else {
             parts = [.text(text)]
             return
         }
@@ -55,6 +55,17 @@ struct PolicyValueTemplate {
         }
         if !rest.isEmpty { parts.append(.text(String(rest))) }
         self.parts = parts
+    }
+
+    /// Whether `${` occurs: a byte scan, as Foundation's `contains` bridges to NSString (this runs
+    /// for every condition value of every evaluation).
+    private static func mentionsVariable(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: "$"), byte == UInt8(ascii: "{") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Resolves the value; `glob` makes `*` / `?` in the policy's own text wildcards (never in
