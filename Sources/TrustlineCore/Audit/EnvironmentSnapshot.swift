@@ -63,7 +63,17 @@ public struct StackSnapshot: Sendable, Codable, Equatable {
 
     /// A comma-separated list parameter (`TrustedAccounts`…) as a sorted set of values.
     public func listParameter(_ name: String) -> [String] {
-        Set((parameters[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }).sorted()
+        Set((parameters[name] ?? "").split(separator: ",").map(Self.trimmed).filter { !$0.isEmpty }).sorted()
+    }
+
+    /// Without white space around (Foundation's trimming bridges to NSString; this runs for
+    /// every check that reads a parameter).
+    private static func trimmed(_ text: Substring) -> String {
+        var start = text.startIndex
+        var end = text.endIndex
+        while start < end, text[start].isWhitespace { start = text.index(after: start) }
+        while end > start, text[text.index(before: end)].isWhitespace { end = text.index(before: end) }
+        return String(text[start..<end])
     }
 
     /// Whether the stack is in a settled, successful state.

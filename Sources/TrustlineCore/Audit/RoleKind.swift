@@ -19,13 +19,13 @@ public enum RoleKind: String, Sendable, Codable, CaseIterable, Comparable {
 
     /// Reads the qualifier out of a bootstrap role name for this account and region, if it is one.
     public static func qualifier(ofRoleName name: String, account: String, region: String) -> (qualifier: String, kind: RoleKind)? {
-        guard name.hasPrefix("cdk-") else { return nil }
-        for kind in RoleKind.allCases {
-            let suffix = "-\(kind.rawValue)-role-\(account)-\(region)"
-            if name.hasSuffix(suffix) {
-                let qualifier = String(name.dropFirst(4).dropLast(suffix.count))
-                if !qualifier.isEmpty { return (qualifier, kind) }
-            }
+        // Every role of the account is looked at for every region: reject on the common tail first.
+        let tail = "-role-\(account)-\(region)"
+        guard name.hasPrefix("cdk-"), name.hasSuffix(tail) else { return nil }
+        let head = name.dropLast(tail.count)
+        for kind in RoleKind.allCases where head.hasSuffix("-\(kind.rawValue)") {
+            let qualifier = String(head.dropFirst(4).dropLast(kind.rawValue.count + 1))
+            if !qualifier.isEmpty { return (qualifier, kind) }
         }
         return nil
     }
