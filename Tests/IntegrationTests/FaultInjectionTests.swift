@@ -147,7 +147,7 @@ struct ProxyStats: Decodable, Sendable {
             reason: ["iam ListRoles failed: timed out after 3 attempts"], environment: quick),
         FaultCase(
             rule: FaultRule(name: "truncated body", fault: "truncated", action: "DescribeStacks"), attempts: 3,
-            reason: ["cloudformation DescribeStacks failed: connection reset after 3 attempts", "bytes remaining"]),
+            reason: ["cloudformation DescribeStacks failed: response cut short after 3 attempts", "bytes remaining"]),
         FaultCase(
             rule: FaultRule(name: "malformed XML", fault: "malformed", action: "ListRoles"), attempts: 1,
             reason: ["iam ListRoles returned an unreadable answer", "not well-formed XML"]),

@@ -269,15 +269,16 @@ func httpResponse(_ head: String, body: Data) -> Data {
         #expect(response.body == body)
     }
 
-    @Test func aTruncatedBodyIsAConnectionFailure() async throws {
+    @Test func aTruncatedBodyIsATransientFailureOfItsOwn() async throws {
         let server = try LoopbackServer(.raw(httpResponse("HTTP/1.1 200 OK\nContent-Length: 100\n\n", body: Data("<Partial".utf8))))
         defer { server.stop() }
         do {
             _ = try await CurlHTTPClient().send(post(server.url))
             Issue.record("expected a failure")
         } catch let error as TransportError {
-            #expect(error.kind == .connectionReset)
+            #expect(error.kind == .truncated)
             #expect(error.isTransient)
+            #expect(error.localizedDescription.contains("response cut short"), "\(error.localizedDescription)")
         }
     }
 

@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (TransportError.Kind.connectFailed, true), (.timedOut, true), (.connectionReset, true), (.other, true),
+        (TransportError.Kind.connectFailed, true), (.timedOut, true), (.connectionReset, true), (.truncated, true), (.other, true),
         (.bodyTooLarge, false), (.protocolNotAllowed, false), (.tlsFailed, false),
     ])
     func whichTransportErrorsAreRetried(kind: TransportError.Kind, retried: Bool) {

@@ -361,7 +361,9 @@ private final class Engine: @unchecked Sendable {
             kind = .connectFailed
         case CURLE_OPERATION_TIMEDOUT:
             kind = .timedOut
-        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+        case CURLE_PARTIAL_FILE:
+            kind = .truncated
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             kind = .connectionReset
         case CURLE_UNSUPPORTED_PROTOCOL:
             kind = .protocolNotAllowed

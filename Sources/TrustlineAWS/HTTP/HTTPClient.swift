@@ -54,6 +54,8 @@ public struct TransportError: Error, LocalizedError, Sendable, Equatable {
         case connectFailed = "connection failed"
         case timedOut = "timed out"
         case connectionReset = "connection reset"
+        /// The connection closed before the whole body arrived (fewer bytes than Content-Length).
+        case truncated = "response cut short"
         case bodyTooLarge = "response body over the size limit"
         case protocolNotAllowed = "URL scheme not allowed"
         case tlsFailed = "TLS failure"
@@ -78,7 +80,7 @@ public struct TransportError: Error, LocalizedError, Sendable, Equatable {
     /// Whether the SDKs' standard retry mode retries this failure.
     public var isTransient: Bool {
         switch kind {
-        case .connectFailed, .timedOut, .connectionReset, .other: return true
+        case .connectFailed, .timedOut, .connectionReset, .truncated, .other: return true
         case .bodyTooLarge, .protocolNotAllowed, .tlsFailed: return false
         }
     }
