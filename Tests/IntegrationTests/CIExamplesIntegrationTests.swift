@@ -205,30 +205,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
 
         // CodeBuild's container credentials endpoint, serving the job's identity.
-        let credentials = directory.appendingPathComponent("creds.json")
-        try JSONSerialization.data(withJSONObject: ["AccessKeyId": org.adminAccessKeyId, "SecretAccessKey": org.adminSecretAccessKey]).write(
-            to: credentials)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = [
-            "python3", PackagePaths.support.appendingPathComponent("fake_credentials_endpoint.py").path, credentials.path, "Bearer codebuild",
-        ]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        server.standardInput = stdin
-        server.standardOutput = stdout
-        try server.run()
-        defer {
-            try? stdin.fileHandleForWriting.close()
-            server.waitUntilExit()
-        }
-        var portText = ""
-        while !portText.hasSuffix("\n") {
-            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            portText += String(decoding: byte, as: UTF8.self)
-        }
-        let port = try #require(Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let endpoint = try FakeCredentialsEndpoint(
+            accessKeyId: org.adminAccessKeyId, secretAccessKey: org.adminSecretAccessKey, token: "Bearer codebuild", in: directory)
+        defer { endpoint.stop() }
+        let port = endpoint.port
         let environment = Self.environment(
             org,
             [

@@ -140,31 +140,10 @@ import Testing
         let org = try await organisation()
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let credentialsJSON = directory.appendingPathComponent("creds.json")
-        try JSONSerialization.data(withJSONObject: ["AccessKeyId": org.adminAccessKeyId, "SecretAccessKey": org.adminSecretAccessKey]).write(
-            to: credentialsJSON)
-
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = [
-            "python3", PackagePaths.support.appendingPathComponent("fake_credentials_endpoint.py").path, credentialsJSON.path, "Bearer ci-token",
-        ]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        server.standardInput = stdin
-        server.standardOutput = stdout
-        try server.run()
-        defer {
-            try? stdin.fileHandleForWriting.close()
-            server.waitUntilExit()
-        }
-        var portText = ""
-        while !portText.hasSuffix("\n") {
-            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            portText += String(decoding: byte, as: UTF8.self)
-        }
-        let port = try #require(Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let endpoint = try FakeCredentialsEndpoint(
+            accessKeyId: org.adminAccessKeyId, secretAccessKey: org.adminSecretAccessKey, token: "Bearer ci-token", in: directory)
+        defer { endpoint.stop() }
+        let port = endpoint.port
         let noFiles = ["AWS_CONFIG_FILE": "/nonexistent/config", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials"]
 
         let container = try trustline(
