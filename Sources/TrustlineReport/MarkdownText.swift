@@ -12,6 +12,11 @@ enum MarkdownText {
     /// as entities (no raw HTML), control characters made visible, and a leading `-`, `+`, `=` or
     /// `1.` escaped so that the value cannot start a list or a heading underline.
     static func text(_ value: String) -> String {
+        isPlain(value) ? value : escapedText(value)
+    }
+
+    /// The character-by-character escaping (what the plain-text shortcut must agree with).
+    static func escapedText(_ value: String) -> String {
         let characters = Array(SafeText.singleLine(value))
         var out = ""
         out.reserveCapacity(characters.count)
@@ -36,6 +41,22 @@ enum MarkdownText {
             leadingDigits = leadingDigits && character.isASCII && character.isNumber
         }
         return out
+    }
+
+    /// Text that needs no escape: it starts with an ASCII letter (so no list, heading or numbered
+    /// item can start) and holds only letters, digits, spaces and `:/,-.()'"`, none of them
+    /// Markdown or HTML syntax after a letter.
+    private static func isPlain(_ value: String) -> Bool {
+        guard let first = value.utf8.first, isLetter(first) else { return false }
+        return value.utf8.allSatisfy { byte in
+            isLetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || plainPunctuation.contains(byte)
+        }
+    }
+
+    private static let plainPunctuation: Set<UInt8> = Set(" :/,-.()'\"".utf8)
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
     /// A value as a code span, on one line, whose backtick fence is longer than any run inside it.

@@ -32,6 +32,13 @@ public enum SafeText {
     }
 
     private static func render(_ value: String, keepLineBreaks: Bool) -> String {
+        // Printable ASCII needs nothing (the common case: ids, ARNs, messages).
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return value }
+        return renderScalars(value, keepLineBreaks: keepLineBreaks)
+    }
+
+    /// The scalar-by-scalar rendering (what the ASCII shortcut must agree with).
+    static func renderScalars(_ value: String, keepLineBreaks: Bool) -> String {
         var out = String.UnicodeScalarView()
         var scalars = value.unicodeScalars.makeIterator()
         var pending = scalars.next()
