@@ -149,7 +149,7 @@ enum MermaidTrustGraph {
     /// once prefixed.
     static func idFragment(_ value: String) -> String {
         let mapped = value.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) ? Character(scalar) : "_"
+            isASCIILetterOrDigit(scalar) ? Character(scalar) : "_"
         }
         return String(String(mapped).prefix(32))
     }
@@ -159,12 +159,22 @@ enum MermaidTrustGraph {
     static func label(_ value: String) -> String {
         var out = ""
         for scalar in SafeText.singleLine(value).unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) || " .,:/@_-*+=".unicodeScalars.contains(scalar) {
+            if isASCIILetterOrDigit(scalar) || labelPunctuation.contains(scalar) {
                 out.unicodeScalars.append(scalar)
             } else {
                 out += "#\(scalar.value);"
             }
         }
         return out
+    }
+
+    private static let labelPunctuation = Set(" .,:/@_-*+=".unicodeScalars)
+
+    /// `A-Z`, `a-z`, `0-9` (Foundation's `alphanumerics` on ASCII, without its cost).
+    static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        default: return false
+        }
     }
 }

@@ -1,6 +1,7 @@
 // TextShortcutTests — the shortcuts of the text renderers (printable ASCII left as it is, plain
 // Markdown text not escaped) give what the full scalar-by-scalar rendering gives, on generated
 // strings mixing plain and hostile characters.
+import Foundation
 import Testing
 
 @testable import TrustlineReport
@@ -44,5 +45,12 @@ struct TextShortcutTests {
             if MarkdownText.text(value) == value { plain += 1 }
         }
         #expect(plain > 500, "the samples must exercise the shortcut")
+    }
+
+    @Test func mermaidLettersAndDigitsAreFoundationsOnASCII() {
+        for value in UInt32(0)..<128 {
+            let scalar = Unicode.Scalar(value)!
+            #expect(MermaidTrustGraph.isASCIILetterOrDigit(scalar) == CharacterSet.alphanumerics.contains(scalar), "U+\(value)")
+        }
     }
 }
