@@ -29,9 +29,9 @@ public struct AuditReportBuilder: Sendable {
         return assemble(evaluations.all, generatedAt: generatedAt)
     }
 
-    /// Evaluates snapshots as they arrive, in the background, while discovery goes on reading
-    /// (an audit is network-bound: its cores are otherwise idle); `report(generatedAt:)` then
-    /// only sorts. Gives the report `build` gives for the same snapshots.
+    /// Evaluates snapshots as they arrive, while discovery goes on reading (an audit is
+    /// network-bound: its cores are otherwise idle); `report(generatedAt:)` then only sorts. Gives
+    /// the report `build` gives for the same snapshots.
     public func incremental() -> IncrementalAudit {
         IncrementalAudit(builder: self)
     }
@@ -95,15 +95,13 @@ private final class EvaluationSlots: @unchecked Sendable {
     }
 }
 
-/// An audit evaluated while its snapshots arrive: ``add(_:)`` queues each snapshot's evaluation on
-/// a concurrent queue and returns at once; ``report(generatedAt:)`` waits for the queue and
-/// assembles. Snapshots of environments the topology does not name are ignored, as in `build`.
+/// An audit evaluated while its snapshots arrive: ``add(_:)`` evaluates them, ``report(generatedAt:)``
+/// sorts and assembles. Snapshots of environments the topology does not name are ignored, as in
+/// `build`.
 public final class IncrementalAudit: @unchecked Sendable {
     private let builder: AuditReportBuilder
     private let evaluator: AuditEvaluator
     private let environments: [String: DeploymentEnvironment]
-    private let queue = DispatchQueue(label: "trustline.evaluation", attributes: .concurrent)
-    private let group = DispatchGroup()
     private let lock = NSLock()
     private var evaluations: [EnvironmentEvaluation] = []
 
@@ -113,25 +111,22 @@ public final class IncrementalAudit: @unchecked Sendable {
         environments = builder.environmentsByName
     }
 
-    /// Queues the evaluation of these snapshots (e.g. one account's, as its reads finish).
+    /// Evaluates these snapshots (e.g. one account's, as its reads finish) on the caller's
+    /// thread: a fraction of a millisecond per environment, against tens of milliseconds per
+    /// request, so discovery's next account starts as good as at once, and no thread is added
+    /// (a queue of its own measured more CPU, in thread hand-offs). Callable from any thread.
     public func add(_ snapshots: [EnvironmentSnapshot]) {
-        for snapshot in snapshots {
-            guard let environment = environments[snapshot.environment] else { continue }
-            queue.async(group: group) { [self] in
-                let evaluation = evaluator.evaluate(snapshot, environment: environment)
-                lock.lock()
-                evaluations.append(evaluation)
-                lock.unlock()
-            }
+        let evaluated = snapshots.compactMap { snapshot in
+            environments[snapshot.environment].map { evaluator.evaluate(snapshot, environment: $0) }
         }
+        lock.lock()
+        evaluations += evaluated
+        lock.unlock()
     }
 
-    /// Waits for every queued evaluation and assembles the report.
+    /// The report of every snapshot added so far.
     public func report(generatedAt: Date) async -> AuditReport {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            group.notify(queue: queue) { continuation.resume() }
-        }
-        return builder.assemble(collected(), generatedAt: generatedAt)
+        builder.assemble(collected(), generatedAt: generatedAt)
     }
 
     private func collected() -> [EnvironmentEvaluation] {
