@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,9 @@ def main() -> int:
     parser.add_argument("--tuned-boto3", action="store_true",
                         help="also run the boto3 reference with --shared-session (service models loaded once)")
     parser.add_argument("--capacity-seconds", type=float, default=2.0, help="length of the fake's capacity test (0: skip)")
+    parser.add_argument("--trustline-runs", type=int, default=3,
+                        help="audits to run (the table shows the median one by CPU; the targets use the medians, and the "
+                             "worst peak RSS): CPU time on a shared machine moves from run to run")
     args = parser.parse_args()
 
     environments = args.accounts * args.regions
@@ -170,15 +174,19 @@ def main() -> int:
                              "--regions", str(args.regions), "--latency-ms", str(args.latency_ms), "--stats-file", stats_file],
                             stdout=subprocess.PIPE, text=True)
     runs = []
+    trustline_runs = []
     try:
         port = int(fake.stdout.readline())
         env = child_env(port, home)
         print(f"==> fake AWS on 127.0.0.1:{port}, {args.latency_ms:g} ms per request", flush=True)
         out_dir = os.path.join(workdir, "trustline-out")
-        print(f"==> trustline audit --concurrency {args.concurrency}", flush=True)
-        runs.append(measure("trustline", [args.trustline, "audit", "--topology", topology, "--out", out_dir,
-                                          "--concurrency", str(args.concurrency), "--quiet"],
-                            env, port, fake.pid, os.path.join(workdir, "trustline.log")))
+        count = max(1, args.trustline_runs)
+        print(f"==> trustline audit --concurrency {args.concurrency}" + (f", {count} runs" if count > 1 else ""), flush=True)
+        for index in range(count):
+            trustline_runs.append(measure("trustline", [args.trustline, "audit", "--topology", topology, "--out", out_dir,
+                                                        "--concurrency", str(args.concurrency), "--quiet"],
+                                          env, port, fake.pid, os.path.join(workdir, f"trustline-{index + 1}.log")))
+        runs.append(sorted(trustline_runs, key=lambda r: r["cpu"])[len(trustline_runs) // 2])
         references = [] if args.skip_boto3 else [("boto3 reference", [], "boto3")]
         if args.tuned_boto3:
             references.append(("boto3 shared session", ["--shared-session"], "boto3-shared"))
@@ -193,6 +201,7 @@ def main() -> int:
         fake.wait(timeout=30)
 
     runs = [derive(r, args.accounts, environments, latency, args.concurrency) for r in runs]
+    trustline_runs = [derive(r, args.accounts, environments, latency, args.concurrency) for r in trustline_runs]
     t = runs[0]
     cores = os.cpu_count()
     print()
@@ -227,6 +236,15 @@ def main() -> int:
         ("other processes' CPU s during the run (noise)",) + tuple(fmt(r["otherCpu"]) for r in runs),
     ]
     print(table(rows, ("",) + tuple(r["label"] for r in runs)))
+    median = {key: statistics.median(r[key] for r in trustline_runs) for key in ("wall", "wallOverIdeal", "cpuMsPerEnv")}
+    worst_rss = max(r["rssMiB"] for r in trustline_runs)
+    if len(trustline_runs) > 1:
+        def spread(key, digits=2):
+            values = sorted(r[key] for r in trustline_runs)
+            return f"{values[0]:.{digits}f}–{values[-1]:.{digits}f} (median {statistics.median(values):.{digits}f})"
+        print(f"\ntrustline over {len(trustline_runs)} runs (the table shows the median by CPU): wall s {spread('wall')}, "
+              f"wall / ideal {spread('wallOverIdeal')}, CPU ms / environment {spread('cpuMsPerEnv')}, "
+              f"peak RSS MiB {spread('rssMiB', 1)}")
     ratio = None
     if len(runs) > 1:
         ratio = t["rps"] / runs[1]["rps"]
@@ -241,10 +259,10 @@ def main() -> int:
 
     # Targets.
     checks = [
-        ("trustline wall <= 1.3 x ideal", t["wallOverIdeal"] <= 1.3, f"{t['wallOverIdeal']:.2f}"),
+        ("trustline wall <= 1.3 x ideal (median)", median["wallOverIdeal"] <= 1.3, f"{median['wallOverIdeal']:.2f}"),
         ("<= 7 requests per environment", t["perEnv"] <= 7, f"{t['perEnv']:.2f}"),
-        ("peak RSS <= 100 MB", t["rssMiB"] * 1.048576 <= 100, f"{t['rssMiB'] * 1.048576:.1f} MB"),
-        ("CPU <= 2 ms per environment", t["cpuMsPerEnv"] <= 2, f"{t['cpuMsPerEnv']:.2f} ms"),
+        ("peak RSS <= 100 MB (worst run)", worst_rss * 1.048576 <= 100, f"{worst_rss * 1.048576:.1f} MB"),
+        ("CPU <= 2 ms per environment (median)", median["cpuMsPerEnv"] <= 2, f"{median['cpuMsPerEnv']:.2f} ms"),
     ]
     if ratio is not None:
         checks.insert(0, ("throughput >= 5 x boto3 reference", ratio >= 5, f"{ratio:.1f}x"))
@@ -291,7 +309,7 @@ def main() -> int:
 
     results = {
         "machine": {"cores": cores, "arch": platform.machine(), "kernel": platform.release()},
-        "parameters": vars(args), "capacity": capacity, "runs": runs, "throughputRatio": ratio,
+        "parameters": vars(args), "capacity": capacity, "runs": runs, "trustlineRuns": trustline_runs, "throughputRatio": ratio,
         "targets": [{"target": n, "met": ok, "value": v} for n, ok, v in checks], "sane": sane,
     }
     with open(os.path.join(workdir, "results.json"), "w") as f:
