@@ -521,6 +521,9 @@ def main() -> int:
         server.loop = loop
         listener = await loop.create_server(lambda: Connection(server), "127.0.0.1", args.port, backlog=1024, reuse_address=True)
         stop = loop.create_future()
+        # A parent that blocks signals (a test runner's worker thread) passes its mask on: unblock
+        # the two that stop the fake, or terminate() would never reach it.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
         print(listener.sockets[0].getsockname()[1], flush=True)

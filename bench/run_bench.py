@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -127,6 +128,9 @@ def table(rows: list[tuple], headers: tuple) -> str:
 
 
 def main() -> int:
+    # Children inherit the signal mask: run from a parent that blocks SIGTERM (a test runner's
+    # worker thread), the fake could not be stopped and the run would hang.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     parser = argparse.ArgumentParser(description="Benchmark trustline against a boto3 reference scanner on a fake AWS endpoint.")
     parser.add_argument("--trustline", required=True, help="the trustline binary (release build)")
     parser.add_argument("--accounts", type=int, default=500)
