@@ -132,7 +132,7 @@ extension Trustline {
                 snapshots = await Discovery(topology: audited, resolver: resolver, concurrency: concurrency, deadline: deadline)
                     .run(progress: { meter.update(done: $0, total: $1) }, received: { evaluation.add($0) }, keep: saveSnapshots != nil)
                 meter.finish()
-                report = await evaluation.report(generatedAt: Date())
+                report = evaluation.report(generatedAt: Date())
             }
             if let saveSnapshots {
                 try writeFile(try snapshotEncoder().encode(snapshots), to: saveSnapshots)

@@ -125,7 +125,7 @@ public final class IncrementalAudit: @unchecked Sendable {
     }
 
     /// The report of every snapshot added so far.
-    public func report(generatedAt: Date) async -> AuditReport {
+    public func report(generatedAt: Date) -> AuditReport {
         builder.assemble(collected(), generatedAt: generatedAt)
     }
 
